@@ -1,0 +1,252 @@
+import CLinux
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The server's I/O thread: one epoll instance watching the listener, the
+/// mailbox and every connection (edge-triggered, registered once per socket).
+/// It accepts, reads, parses and writes; it never runs a handler, so a handler
+/// blocked on the database cannot stall anyone's I/O. Idle connections cost a
+/// `Connection` object and a descriptor, not a thread.
+final class EventLoop {
+    private static let listenerToken: UInt64 = 0
+    private static let mailboxToken: UInt64 = 1
+
+    private let epollFD: Int32
+    private var listenerFD: Int32
+    private let mailbox: Mailbox
+    private let configuration: ServerConfiguration
+    private let dispatcher: RequestDispatcher
+    private let state: ServerState
+
+    private var connections: [UInt64: Connection] = [:]
+    private var nextID: UInt64 = 2
+    private var scratch: UnsafeMutableRawBufferPointer
+    private var draining = false
+    private var drainDeadline: UInt64 = 0
+    private var acceptPausedUntil: UInt64 = 0
+    private let sweepInterval: UInt64
+
+    init(listenerFD: Int32, mailbox: Mailbox, configuration: ServerConfiguration, dispatcher: RequestDispatcher, state: ServerState) throws {
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard epollFD >= 0 else { throw SocketError(operation: "epoll_create1", errno: errno) }
+        self.listenerFD = listenerFD
+        self.mailbox = mailbox
+        self.configuration = configuration
+        self.dispatcher = dispatcher
+        self.state = state
+        scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+        // Check deadlines often enough that a timeout fires within a quarter of its length.
+        let shortest = min(configuration.headTimeout.nanoseconds, configuration.idleTimeout.nanoseconds)
+        sweepInterval = min(max(shortest / 4, 5_000_000), 1_000_000_000)
+        try watch(listenerFD, token: Self.listenerToken, events: EPOLLIN.rawValue)
+        try watch(mailbox.eventFD, token: Self.mailboxToken, events: EPOLLIN.rawValue)
+    }
+
+    deinit {
+        scratch.deallocate()
+        close(epollFD)
+    }
+
+    /// Runs until shutdown has drained every connection (or its grace ran out).
+    func run() {
+        var events = [epoll_event](repeating: epoll_event(), count: 512)
+        var nextSweep = MonotonicClock.now() + sweepInterval
+        while true {
+            let timeout = Int32(max(1, (nextSweep &- min(nextSweep, MonotonicClock.now())) / 1_000_000))
+            let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
+            if count < 0 && errno != EINTR { break }
+            for index in 0..<max(0, Int(count)) {
+                let event = events[index]
+                switch event.data.u64 {
+                case Self.listenerToken: acceptConnections()
+                case Self.mailboxToken: handleMessages()
+                default:
+                    guard let connection = connections[event.data.u64] else { continue }
+                    if event.events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                        connection.readable = true
+                    }
+                    if event.events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                        connection.writable = true
+                    }
+                    service(connection)
+                }
+            }
+            let now = MonotonicClock.now()
+            if now >= nextSweep {
+                sweep(now: now)
+                nextSweep = now + sweepInterval
+            }
+            if draining && (connections.isEmpty || now >= drainDeadline) { break }
+        }
+        for connection in Array(connections.values) { closeConnection(connection) }
+        if listenerFD >= 0 { close(listenerFD) }
+    }
+
+    // MARK: - Accepting
+
+    private func acceptConnections() {
+        while !draining {
+            let accepted: (fd: Int32, address: String)?
+            do {
+                accepted = try Socket.accept(listenerFD)
+            } catch {
+                // Out of descriptors (EMFILE/ENFILE): stop listening for a moment
+                // rather than spin on a listener that stays readable.
+                pauseAccepting()
+                return
+            }
+            guard let (fd, address) = accepted else { return }
+            let connection = Connection(id: nextID, fd: fd, clientAddress: address, limits: configuration.limits)
+            nextID += 1
+            connection.deadline = MonotonicClock.now() + configuration.headTimeout.nanoseconds
+            do {
+                try watch(fd, token: connection.id, events: EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue)
+            } catch {
+                close(fd)
+                continue
+            }
+            connections[connection.id] = connection
+            state.connectionOpened()
+        }
+    }
+
+    private func pauseAccepting() {
+        var event = epoll_event(events: 0, data: epoll_data_t(u64: Self.listenerToken))
+        epoll_ctl(epollFD, EPOLL_CTL_MOD, listenerFD, &event)
+        acceptPausedUntil = MonotonicClock.now() + 100_000_000
+    }
+
+    private func resumeAcceptingIfDue(now: UInt64) {
+        guard acceptPausedUntil != 0, now >= acceptPausedUntil, !draining else { return }
+        acceptPausedUntil = 0
+        var event = epoll_event(events: EPOLLIN.rawValue, data: epoll_data_t(u64: Self.listenerToken))
+        epoll_ctl(epollFD, EPOLL_CTL_MOD, listenerFD, &event)
+    }
+
+    // MARK: - Reading, parsing, writing
+
+    /// Moves a connection forward as far as it can go without blocking.
+    private func service(_ connection: Connection) {
+        if connection.hasPendingOutput {
+            guard connection.writable else { return }
+            guard connection.flush() else { return closeConnection(connection) }
+            if connection.hasPendingOutput { return }
+        }
+        if connection.inFlight { return }
+        if connection.closeAfterWrite { return closeConnection(connection) }
+
+        while true {
+            let event: RequestParser.Event
+            do {
+                event = try connection.parser.next()
+            } catch {
+                return fail(connection, with: error)
+            }
+            switch event {
+            case .request(var request):
+                request.clientAddress = connection.clientAddress
+                connection.inFlight = true
+                connection.deadline = 0
+                dispatcher.dispatch(request, connection: connection.id)
+                return
+            case .continueExpected:
+                connection.queue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                guard connection.flush() else { return closeConnection(connection) }
+            case .needMoreData:
+                if connection.peerClosed { return closeConnection(connection) }
+                guard connection.readable else { return }
+                let wasMidRequest = connection.parser.isMidRequest
+                switch connection.readOnce(into: scratch) {
+                case .bytes:
+                    // The head timer starts with a request's first byte; while the
+                    // body comes, any progress keeps the connection alive.
+                    if !wasMidRequest || connection.parser.isReadingBody {
+                        connection.deadline = MonotonicClock.now() + configuration.headTimeout.nanoseconds
+                    }
+                case .wouldBlock:
+                    connection.readable = false
+                    return
+                case .endOfStream:
+                    connection.peerClosed = true
+                case .failed:
+                    return closeConnection(connection)
+                }
+            }
+        }
+    }
+
+    /// Answers a request that could not be read, then closes the connection.
+    private func fail(_ connection: Connection, with error: HTTPParseError) {
+        let response = HTTPResponse.problem(status: error.status, code: error.code, detail: error.detail)
+        let requestID = RequestID.generate()
+        connection.queue(ResponseSerializer.serialize(response, requestID: requestID, keepAlive: false, headOnly: false))
+        connection.closeAfterWrite = true
+        connection.deadline = MonotonicClock.now() + configuration.idleTimeout.nanoseconds
+        dispatcher.record(method: "-", response: response, requestID: requestID, started: MonotonicClock.now())
+        service(connection)
+    }
+
+    private func handleMessages() {
+        for message in mailbox.drain() {
+            switch message {
+            case .responded(let id, let bytes, let close):
+                guard let connection = connections[id] else { continue }
+                connection.inFlight = false
+                connection.queue(bytes)
+                connection.closeAfterWrite = close || draining
+                let wait = connection.parser.bufferedByteCount > 0 ? configuration.headTimeout : configuration.idleTimeout
+                connection.deadline = MonotonicClock.now() + wait.nanoseconds
+                service(connection)
+            case .shutdown:
+                beginDraining()
+            }
+        }
+    }
+
+    private func beginDraining() {
+        guard !draining else { return }
+        draining = true
+        state.beginDraining()
+        drainDeadline = MonotonicClock.now() + configuration.shutdownGrace.nanoseconds
+        epoll_ctl(epollFD, EPOLL_CTL_DEL, listenerFD, nil)
+        close(listenerFD)
+        listenerFD = -1
+        for connection in Array(connections.values) {
+            if connection.inFlight || connection.hasPendingOutput {
+                connection.closeAfterWrite = true
+            } else {
+                closeConnection(connection)
+            }
+        }
+    }
+
+    /// Closes connections whose head, body, idle or write deadline has passed.
+    private func sweep(now: UInt64) {
+        resumeAcceptingIfDue(now: now)
+        for connection in Array(connections.values) where !connection.inFlight && connection.deadline != 0 && now >= connection.deadline {
+            if connection.parser.isMidRequest && !connection.hasPendingOutput && !connection.closeAfterWrite {
+                let timeout = HTTPParseError(status: 408, code: "request_timeout", detail: "The request did not arrive in time.")
+                fail(connection, with: timeout)
+                if connections[connection.id] != nil { closeConnection(connection) }
+            } else {
+                closeConnection(connection)
+            }
+        }
+    }
+
+    private func closeConnection(_ connection: Connection) {
+        guard connections.removeValue(forKey: connection.id) != nil else { return }
+        // Closing the descriptor removes it from the epoll set; it was registered once
+        // and never re-registered, so a reused descriptor number starts clean.
+        close(connection.fd)
+        state.connectionClosed()
+    }
+
+    private func watch(_ fd: Int32, token: UInt64, events: UInt32) throws {
+        var event = epoll_event(events: events, data: epoll_data_t(u64: token))
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            throw SocketError(operation: "epoll_ctl", errno: errno)
+        }
+    }
+}

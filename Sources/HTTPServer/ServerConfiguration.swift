@@ -1,0 +1,43 @@
+/// How the server listens and the limits it enforces (API.md §10).
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 binds any free port (tests); `HTTPServer.port` tells which.
+    public var port: Int
+    public var limits: RequestParser.Limits
+    /// From a connection's first byte of a request (or its opening) to the end of the head.
+    public var headTimeout: Duration
+    /// How long a keep-alive connection may wait for its next request.
+    public var idleTimeout: Duration
+    /// How long shutdown waits for requests in flight before closing everything.
+    public var shutdownGrace: Duration
+    /// Threads that run handlers (which may block on the database).
+    public var workerThreads: Int
+    public var backlog: Int32
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        limits: RequestParser.Limits = .init(),
+        headTimeout: Duration = .seconds(10),
+        idleTimeout: Duration = .seconds(60),
+        shutdownGrace: Duration = .seconds(10),
+        workerThreads: Int = 8,
+        backlog: Int32 = 4096
+    ) {
+        self.host = host
+        self.port = port
+        self.limits = limits
+        self.headTimeout = headTimeout
+        self.idleTimeout = idleTimeout
+        self.shutdownGrace = shutdownGrace
+        self.workerThreads = workerThreads
+        self.backlog = backlog
+    }
+}
+
+extension Duration {
+    var nanoseconds: UInt64 {
+        let (seconds, attoseconds) = components
+        return UInt64(max(0, seconds)) * 1_000_000_000 + UInt64(max(0, attoseconds) / 1_000_000_000)
+    }
+}

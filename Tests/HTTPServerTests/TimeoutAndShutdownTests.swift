@@ -1,0 +1,62 @@
+import Dispatch
+import XCTest
+@testable import HTTPServer
+
+final class TimeoutAndShutdownTests: XCTestCase {
+    func testHeadReadTimeoutAnswers408AndCloses() throws {
+        let fixture = try ServerFixture { $0.headTimeout = .milliseconds(200) }
+        defer { fixture.stop() }
+        let client = try fixture.client()
+        client.send("GET / HTTP/1.1\r\nHost: slow")
+        let response = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(response.status, 408)
+        XCTAssertTrue(client.isClosedByServer())
+    }
+
+    func testIdleKeepAliveConnectionIsClosed() throws {
+        let fixture = try ServerFixture { $0.idleTimeout = .milliseconds(200) }
+        defer { fixture.stop() }
+        let client = try fixture.client()
+        client.send("GET / HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(client.readResponse()?.status, 200)
+        XCTAssertTrue(client.isClosedByServer())  // blocks until the server closes it (5 s at most)
+    }
+
+    func testSilentNewConnectionIsClosedAfterTheHeadTimeout() throws {
+        let fixture = try ServerFixture { $0.headTimeout = .milliseconds(200) }
+        defer { fixture.stop() }
+        let client = try fixture.client()
+        XCTAssertTrue(client.isClosedByServer())
+    }
+
+    func testShutdownFinishesTheRequestInFlightThenStops() throws {
+        let fixture = try ServerFixture()
+        let busy = try fixture.client()
+        let idle = try fixture.client()
+        idle.send("GET / HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(idle.readResponse()?.status, 200)
+        busy.send("GET /block HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(fixture.entered.wait(timeout: .now() + 5), .success)
+
+        fixture.server.shutdown()
+        XCTAssertTrue(idle.isClosedByServer(), "idle connections close at once")
+        XCTAssertThrowsError(try fixture.client(), "no longer accepting")
+        fixture.gate.signal()
+        let response = try XCTUnwrap(busy.readResponse())
+        XCTAssertEqual(response.text, "unblocked")
+        XCTAssertEqual(response.header("Connection"), "close")
+        fixture.server.waitUntilStopped()
+        XCTAssertEqual(fixture.server.openConnections, 0)
+    }
+
+    func testShutdownGivesUpOnAHandlerPastTheGrace() throws {
+        let fixture = try ServerFixture { $0.shutdownGrace = .milliseconds(200) }
+        let busy = try fixture.client()
+        busy.send("GET /block HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(fixture.entered.wait(timeout: .now() + 5), .success)
+        fixture.server.shutdown()
+        fixture.server.waitUntilStopped()
+        XCTAssertTrue(busy.isClosedByServer())
+        fixture.gate.signal()
+    }
+}
