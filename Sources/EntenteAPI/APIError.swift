@@ -1,0 +1,69 @@
+import HTTPServer
+import JSON
+import Registry
+
+/// An error answer: RFC 9457 problem details with a stable `code`.
+struct APIError: Error {
+    let status: Int
+    let code: String
+    let detail: String
+    var errors: [FieldError] = []
+    var headers: HTTPHeaders = HTTPHeaders()
+
+    static func badRequest(_ detail: String, errors: [FieldError] = []) -> APIError {
+        APIError(status: 400, code: "bad_request", detail: detail, errors: errors)
+    }
+
+    static func forbidden(_ detail: String) -> APIError {
+        APIError(status: 403, code: "forbidden", detail: detail)
+    }
+
+    static func notFound(_ detail: String) -> APIError {
+        APIError(status: 404, code: "not_found", detail: detail)
+    }
+
+    static let unauthorized = APIError(
+        status: 401, code: "unauthorized", detail: "A valid bearer token is required.",
+        headers: HTTPHeaders([("WWW-Authenticate", "Bearer")])
+    )
+
+    init(status: Int, code: String, detail: String, errors: [FieldError] = [], headers: HTTPHeaders = HTTPHeaders()) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+    }
+
+    /// The problem for a registry refusal.
+    init(_ error: RegistryError) {
+        switch error {
+        case .notFound(let detail): self.init(status: 404, code: "not_found", detail: detail)
+        case .validation(let errors): self.init(status: 422, code: "validation_failed", detail: "The request has invalid fields.", errors: errors)
+        case .duplicate(let detail): self.init(status: 409, code: "duplicate", detail: detail)
+        case .inUse(let detail): self.init(status: 409, code: "in_use", detail: detail)
+        case .invalidTransition(let detail): self.init(status: 409, code: "invalid_transition", detail: detail)
+        case .conflict(let detail): self.init(status: 409, code: "conflict", detail: detail)
+        case .preconditionFailed(let version):
+            self.init(status: 412, code: "precondition_failed", detail: "If-Match does not name the current version (\(version)).",
+                      headers: HTTPHeaders([("ETag", "\"\(version)\"")]))
+        case .forbidden(let detail): self.init(status: 403, code: "forbidden", detail: detail)
+        case .badQuery(let errors):
+            self.init(status: 400, code: "bad_request", detail: errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), errors: errors)
+        }
+    }
+
+    var response: HTTPResponse {
+        var body: JSONObject = [
+            "status": .int(Int64(status)), "code": .string(code), "title": .string(HTTPStatus.reason(status)), "detail": .string(detail),
+        ]
+        if !errors.isEmpty {
+            body["errors"] = .array(errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
+        }
+        var headers = self.headers
+        headers.set("Content-Type", "application/problem+json")
+        var bytes: [UInt8] = []
+        JSON.object(body).write(to: &bytes)
+        return HTTPResponse(status: status, headers: headers, body: bytes)
+    }
+}

@@ -1,0 +1,89 @@
+import Digest
+import HTTPServer
+import Registry
+import Synchronization
+
+/// Resolves `Authorization: Bearer <token>` to a principal. Tokens are hashed
+/// (SHA-256) before anything else touches them and are never logged. Known
+/// hashes are cached in memory; revocation through the API clears the cache,
+/// so it takes effect on the next request.
+final class Authenticator: Sendable {
+    private let registry: Registry
+    private let cache = Mutex<[[UInt8]: Principal]>([:])
+    let limiter: FailedAuthLimiter
+
+    init(registry: Registry, limiter: FailedAuthLimiter = FailedAuthLimiter()) {
+        self.registry = registry
+        self.limiter = limiter
+    }
+
+    /// The principal, or the 401/429 answer.
+    func authenticate(_ request: HTTPRequest) throws(APIError) -> Principal {
+        let hash = Self.bearerToken(request.headers["Authorization"]).map { SHA256.hash(Array($0.utf8)) }
+        if let hash {
+            if let cached = cache.withLock({ $0[hash] }) { return cached }
+            if let principal = try? registry.principal(forTokenHash: hash) {
+                cache.withLock { $0[hash] = principal }
+                return principal
+            }
+        }
+        // Only failures count, and only failures are refused: a client with a
+        // valid token is never held back by others' guessing on its address.
+        if let retryAfter = limiter.recordFailure(from: request.clientAddress) {
+            throw APIError(status: 429, code: "too_many_requests", detail: "Too many failed authentications; try again later.",
+                           headers: HTTPHeaders([("Retry-After", String(retryAfter))]))
+        }
+        throw .unauthorized
+    }
+
+    /// Forgets cached principals (after a key is revoked).
+    func invalidate() {
+        cache.withLock { $0.removeAll() }
+    }
+
+    static func bearerToken(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        let token = header.dropFirst(7).trimmingSpaces()
+        return token.isEmpty ? nil : token
+    }
+}
+
+/// Counts failed authentications per client address in a sliding one-minute
+/// window: from the 21st failure on, the address is answered 429 until the
+/// window has passed.
+final class FailedAuthLimiter: Sendable {
+    let maxFailures: Int
+    let windowSeconds: Double
+    private let failures = Mutex<[String: [Double]]>([:])
+
+    init(maxFailures: Int = 20, windowSeconds: Double = 60) {
+        self.maxFailures = maxFailures
+        self.windowSeconds = windowSeconds
+    }
+
+    /// Records a failure; returns seconds to wait when the address is over the limit.
+    func recordFailure(from address: String, now: Double = FailedAuthLimiter.now()) -> Int? {
+        failures.withLock { table in
+            var times = table[address, default: []].filter { now - $0 < windowSeconds }
+            if times.count >= maxFailures {
+                table[address] = times
+                return max(1, Int((times[0] + windowSeconds - now).rounded(.up)))
+            }
+            times.append(now)
+            table[address] = times
+            if table.count > 10_000 {
+                // Forget addresses whose window has passed, so the table stays small.
+                table = table.filter { now - ($0.value.last ?? 0) < windowSeconds }
+            }
+            return nil
+        }
+    }
+
+    /// Seconds on a monotonic clock.
+    static func now() -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    private static let start = ContinuousClock.now
+}

@@ -1,0 +1,23 @@
+import HTTPServer
+
+/// A route's handler and what it requires of the caller.
+struct Endpoint: Sendable {
+    typealias Handler = @Sendable (EntenteAPI, RequestContext) throws -> HTTPResponse
+
+    let access: Access
+    /// What `{id}` names, for the 404-or-403 rule of refused partner keys.
+    let resource: ScopedResource?
+    let handler: Handler
+}
+
+/// Collects routes; each `Routes` file adds its own.
+struct RouteTable {
+    private(set) var router = Router<Endpoint>()
+    /// Every `METHOD path` registered, for docs checks.
+    private(set) var all: [(method: String, path: String)] = []
+
+    mutating func add(_ method: String, _ path: String, _ access: Access, resource: ScopedResource? = nil, _ handler: @escaping Endpoint.Handler) {
+        router.add(method, path, Endpoint(access: access, resource: resource, handler: handler))
+        all.append((method, path))
+    }
+}

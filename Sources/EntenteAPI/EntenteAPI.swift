@@ -1,0 +1,77 @@
+import HTTPServer
+import JSON
+import Registry
+
+/// The Entente HTTP API (API.md): authentication, the access policy, routing,
+/// and the mapping between HTTP and the registry.
+public final class EntenteAPI: HTTPResponder {
+    let registry: Registry
+    let authenticator: Authenticator
+    let openAPIDocument: [UInt8]
+    private let routes: RouteTable
+
+    /// `openAPIDocument` is served at `/openapi.yaml`.
+    public init(registry: Registry, openAPIDocument: [UInt8] = []) {
+        self.registry = registry
+        self.authenticator = Authenticator(registry: registry)
+        self.openAPIDocument = openAPIDocument
+        var table = RouteTable()
+        Self.addOperationsRoutes(to: &table)
+        Self.addKeyRoutes(to: &table)
+        Self.addPartnerRoutes(to: &table)
+        Self.addProjectRoutes(to: &table)
+        routes = table
+    }
+
+    /// Every registered `METHOD path`, for tests that compare them with the docs.
+    public var routeList: [(method: String, path: String)] { routes.all }
+
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        switch routes.router.match(method: request.method, path: request.path) {
+        case .notFound:
+            return APIError.notFound("No resource at \(request.path).").response
+        case .methodNotAllowed(let allowed, let template):
+            var response = APIError(status: 405, code: "method_not_allowed", detail: "\(request.method) is not allowed here.",
+                                    headers: HTTPHeaders([("Allow", allowed.joined(separator: ", "))])).response
+            response.route = template
+            return response
+        case .found(let endpoint, let parameters, let template):
+            var response = serve(request, endpoint: endpoint, parameters: parameters)
+            response.route = template
+            return response
+        }
+    }
+
+    private func serve(_ request: HTTPRequest, endpoint: Endpoint, parameters: [String: String]) -> HTTPResponse {
+        do {
+            var principal: Principal?
+            if endpoint.access != .open {
+                let caller = try authenticator.authenticate(request)
+                try authorize(caller, endpoint: endpoint, parameters: parameters)
+                principal = caller
+            }
+            let context = RequestContext(request: request, parameters: parameters, query: QueryParameters(request.query), principal: principal)
+            return try endpoint.handler(self, context)
+        } catch let error as APIError {
+            return error.response
+        } catch let error as RegistryError {
+            return APIError(error).response
+        } catch {
+            // Storage failures and the like: logged by the caller's request id, never detailed to clients.
+            return APIError(status: 500, code: "internal", detail: "The server failed to handle the request (request id \(request.requestID)).").response
+        }
+    }
+
+    /// The access policy: the route's requirement against the caller's role.
+    /// A partner key refused on a resource outside its world gets 404, not 403.
+    private func authorize(_ principal: Principal, endpoint: Endpoint, parameters: [String: String]) throws(APIError) {
+        guard !endpoint.access.allows(principal.role) else { return }
+        if let resource = endpoint.resource, let id = parameters["id"],
+           !resource.isVisible(id, scope: principal.scope, registry: registry) {
+            throw .notFound("No such resource.")
+        }
+        throw .forbidden("The \(principal.role.rawValue) role may not do this.")
+    }
+}
+
+extension Access: Equatable {}

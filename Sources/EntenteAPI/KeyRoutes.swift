@@ -1,0 +1,22 @@
+import HTTPServer
+import JSON
+import Registry
+
+extension EntenteAPI {
+    static func addKeyRoutes(to table: inout RouteTable) {
+        table.add("POST", "/v1/api-keys", .admin) { api, context in
+            let (key, token) = try api.registry.createKey(try context.jsonBody(), change: context.change)
+            var body = key.json
+            body["token"] = .string(token)
+            return Responses.json(.object(body), status: 201, headers: HTTPHeaders([("Location", "/v1/api-keys/\(key.id)")]))
+        }
+        table.add("GET", "/v1/api-keys", .admin) { api, context in
+            Responses.list(try api.registry.keys(page: try context.pageRequest()), context: context) { $0.json }
+        }
+        table.add("DELETE", "/v1/api-keys/{id}", .admin) { api, context in
+            try api.registry.revokeKey(context.parameter("id"), change: context.change)
+            api.authenticator.invalidate()
+            return Responses.noContent()
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import HTTPServer
+import JSON
+
+extension EntenteAPI {
+    static func addOperationsRoutes(to table: inout RouteTable) {
+        table.add("GET", "/healthz", .open) { _, _ in
+            Responses.json(["status": "ok"])
+        }
+        table.add("GET", "/readyz", .open) { api, _ in
+            api.registry.isReady()
+                ? Responses.json(["status": "ok"])
+                : APIError(status: 503, code: "unavailable", detail: "The database does not answer.").response
+        }
+        table.add("GET", "/openapi.yaml", .open) { api, _ in
+            HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml; charset=utf-8")]), body: api.openAPIDocument)
+        }
+    }
+}

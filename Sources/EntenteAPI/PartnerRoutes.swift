@@ -1,0 +1,46 @@
+import HTTPServer
+import JSON
+import Registry
+
+extension EntenteAPI {
+    static let partnerCSVColumns = ["id", "name", "kind", "legal_name", "country", "city", "website", "email", "expertise", "description", "created_at", "updated_at", "version"]
+
+    static func addPartnerRoutes(to table: inout RouteTable) {
+        table.add("POST", "/v1/partners", .write) { api, context in
+            let partner = try api.registry.createPartner(try context.jsonBody(), change: context.change)
+            return Responses.created(partner.json, version: partner.version, location: "/v1/partners/\(partner.id)", context: context)
+        }
+        table.add("GET", "/v1/partners", .read) { api, context in
+            let filter = PartnerFilter(
+                kind: try context.filter("kind", oneOf: Partner.kinds),
+                country: try context.countryFilter(),
+                q: context.query["q"]
+            )
+            let page = try api.registry.partners(filter, page: try context.pageRequest())
+            return Responses.list(page, context: context, csvColumns: partnerCSVColumns) { $0.json }
+        }
+        table.add("GET", "/v1/partners/{id}", .read) { api, context in
+            let partner = try api.registry.partner(context.parameter("id"))
+            return Responses.resource(partner.json, version: partner.version, context: context)
+        }
+        table.add("PATCH", "/v1/partners/{id}", .write) { api, context in
+            let partner = try api.registry.updatePartner(context.parameter("id"), patch: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
+            return Responses.resource(partner.json, version: partner.version, context: context)
+        }
+        table.add("DELETE", "/v1/partners/{id}", .write) { api, context in
+            try api.registry.deletePartner(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)
+            return Responses.noContent()
+        }
+    }
+}
+
+extension RequestContext {
+    /// `country=` must be an ISO 3166-1 alpha-2 code.
+    func countryFilter() throws(APIError) -> String? {
+        guard let country = query["country"] else { return nil }
+        guard country.utf8.count == 2, country.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else {
+            throw .badRequest("country must be an ISO 3166-1 alpha-2 code such as FR.", errors: [FieldError(field: "country", message: "an ISO 3166-1 alpha-2 code")])
+        }
+        return country
+    }
+}

@@ -1,0 +1,124 @@
+import HTTPServer
+import JSON
+import Registry
+
+/// Everything a handler knows about its request.
+struct RequestContext {
+    let request: HTTPRequest
+    let parameters: [String: String]
+    let query: QueryParameters
+    /// nil on open routes only.
+    let principal: Principal?
+
+    var scope: Scope { principal?.scope ?? .everything }
+
+    /// The audit context of a write made by this request.
+    var change: ChangeContext {
+        ChangeContext(actor: principal?.keyID ?? "anonymous", requestID: request.requestID)
+    }
+
+    func parameter(_ name: String) -> String {
+        parameters[name] ?? ""
+    }
+
+    /// The body as a JSON object: 415 for another media type, 400 for bad JSON,
+    /// 422 when it is not an object. An empty body without a type is `{}`
+    /// (action endpoints such as `submit` need none).
+    func jsonBody() throws(APIError) -> JSONObject {
+        let type = request.headers["Content-Type"]
+        if request.body.isEmpty && type == nil { return [:] }
+        guard let type, Self.isJSON(type, allowMergePatch: request.method == "PATCH") else {
+            let accepted = request.method == "PATCH" ? "application/json or application/merge-patch+json" : "application/json"
+            throw APIError(status: 415, code: "unsupported_media_type", detail: "Send the body as \(accepted).")
+        }
+        let value: JSON
+        do {
+            value = try JSON.parse(request.body)
+        } catch {
+            throw APIError(status: 400, code: "invalid_json", detail: "The body is not valid JSON: \(error)")
+        }
+        guard let object = value.objectValue else {
+            throw APIError(status: 422, code: "validation_failed", detail: "The body must be a JSON object.",
+                           errors: [FieldError(field: "body", message: "must be an object")])
+        }
+        return object
+    }
+
+    private static func isJSON(_ contentType: String, allowMergePatch: Bool) -> Bool {
+        let media = contentType.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? ""
+        return media == "application/json" || (allowMergePatch && media == "application/merge-patch+json")
+    }
+
+    /// The version `If-Match` names: nil when absent or `*`; 412 when it cannot match.
+    func ifMatch() throws(APIError) -> Int? {
+        guard let header = request.headers["If-Match"] else { return nil }
+        if header.trimmingSpaces() == "*" { return nil }
+        guard let version = header.split(separator: ",").compactMap({ Self.version(inETag: $0) }).first else {
+            throw APIError(status: 412, code: "precondition_failed", detail: "If-Match does not name a version of this resource.")
+        }
+        return version
+    }
+
+    /// Whether `If-None-Match` names `version` (or `*`).
+    func ifNoneMatches(version: Int) -> Bool {
+        guard let header = request.headers["If-None-Match"] else { return false }
+        return header.split(separator: ",").contains { tag in
+            tag.trimmingSpaces() == "*" || Self.version(inETag: tag) == version
+        }
+    }
+
+    static func version(inETag tag: Substring) -> Int? {
+        var text = tag.trimmingSpaces()[...]
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        guard text.count >= 3, text.first == "\"", text.last == "\"" else { return nil }
+        return Int(text.dropFirst().dropLast()).flatMap { $0 >= 1 ? $0 : nil }
+    }
+
+    /// `limit` and `cursor` (400 when malformed).
+    func pageRequest() throws(APIError) -> PageRequest {
+        var limit = 50
+        if let raw = query["limit"] {
+            guard let value = Int(raw), raw.allSatisfy(\.isASCIIDigit), (1...500).contains(value) else {
+                throw .badRequest("limit must be an integer from 1 to 500.", errors: [FieldError(field: "limit", message: "an integer from 1 to 500")])
+            }
+            limit = value
+        }
+        var after: Int64 = 0
+        if let raw = query["cursor"], !raw.isEmpty {
+            guard let seq = Cursor.decode(raw) else {
+                throw .badRequest("cursor is not one this server gave.", errors: [FieldError(field: "cursor", message: "not a cursor from this server")])
+            }
+            after = seq
+        }
+        return PageRequest(limit: limit, after: after, unlimited: wantsCSV)
+    }
+
+    /// A filter that must be one of `allowed` (400 otherwise).
+    func filter(_ name: String, oneOf allowed: [String]) throws(APIError) -> String? {
+        guard let value = query[name] else { return nil }
+        guard allowed.contains(value) else {
+            throw .badRequest("\(name) must be one of \(allowed.joined(separator: ", ")).", errors: [FieldError(field: name, message: "one of " + allowed.joined(separator: ", "))])
+        }
+        return value
+    }
+
+    /// Whether the client asked for CSV (`Accept: text/csv`) rather than JSON.
+    var wantsCSV: Bool {
+        guard let accept = request.headers["Accept"] else { return false }
+        let types = accept.split(separator: ",").map { $0.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? "" }
+        guard let csv = types.firstIndex(of: "text/csv") else { return false }
+        let json = types.firstIndex { $0 == "application/json" || $0 == "*/*" }
+        return json.map { csv < $0 } ?? true
+    }
+
+    /// Refuses a partner key acting for another partner (403).
+    func authorizeActing(for partnerID: String) throws(APIError) {
+        if let own = principal?.partnerID, own != partnerID {
+            throw .forbidden("A partner key acts for its own partner only.")
+        }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

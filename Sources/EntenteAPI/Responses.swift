@@ -1,0 +1,71 @@
+import Foundation
+import HTTPServer
+import JSON
+import Registry
+
+/// The shapes of successful answers (API.md §1).
+enum Responses {
+    static func json(_ value: JSON, status: Int = 200, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        var headers = headers
+        headers.set("Content-Type", "application/json; charset=utf-8")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(512)
+        value.write(to: &bytes)
+        return HTTPResponse(status: status, headers: headers, body: bytes)
+    }
+
+    /// A single versioned resource with its `ETag`; 304 when `If-None-Match` names it.
+    static func resource(_ object: JSONObject, version: Int, context: RequestContext, status: Int = 200, location: String? = nil) -> HTTPResponse {
+        var headers = HTTPHeaders([("ETag", "\"\(version)\"")])
+        if let location { headers.add("Location", location) }
+        if status == 200, context.request.method == "GET" || context.request.method == "HEAD", context.ifNoneMatches(version: version) {
+            return HTTPResponse(status: 304, headers: headers)
+        }
+        return json(.object(object), status: status, headers: headers)
+    }
+
+    static func created(_ object: JSONObject, version: Int, location: String, context: RequestContext) -> HTTPResponse {
+        resource(object, version: version, context: context, status: 201, location: location)
+    }
+
+    static func noContent() -> HTTPResponse {
+        HTTPResponse(status: 204)
+    }
+
+    /// `{"items": [...], "next_cursor": ...}`, or CSV with `csvColumns` when the client asks for it.
+    static func list<Item>(_ page: Page<Item>, context: RequestContext, csvColumns: [String]? = nil, _ render: (Item) -> JSONObject) -> HTTPResponse {
+        let items = page.items.map(render)
+        if let csvColumns, context.wantsCSV {
+            return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/csv; charset=utf-8")]), body: Array(CSV.render(items, columns: csvColumns).utf8))
+        }
+        return json(.object(["items": .array(items.map(JSON.object)), "next_cursor": page.nextCursor.map(JSON.string) ?? .null]))
+    }
+}
+
+/// RFC 4180 CSV of list items: a header of the item's scalar fields in JSON
+/// order (each list names them, so an empty list still has its header),
+/// arrays of scalars joined with `;`; nested objects and arrays of objects are left out.
+enum CSV {
+    static func render(_ items: [JSONObject], columns: [String]) -> String {
+        var out = columns.map(quote).joined(separator: ",") + "\r\n"
+        for item in items {
+            out += columns.map { quote(cell(item[$0])) }.joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    private static func cell(_ value: JSON?) -> String {
+        switch value {
+        case nil, .null?: ""
+        case .string(let s)?: s
+        case .bool(let b)?: b ? "true" : "false"
+        case .array(let items)?: items.map { cell($0) }.joined(separator: ";")
+        case let other?: other.serialized()
+        }
+    }
+
+    private static func quote(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,155 @@
+/// Swing counts by coalition size for every party, as proven lower and upper
+/// bounds (the same arrays when exact).
+struct CountedSwings: Sendable {
+    let lower: [[BigUInt]]
+    let upper: [[BigUInt]]
+    let isExact: Bool
+    /// The least weight of a winning coalition; `nil` when rounded.
+    let leastWinningWeight: BigUInt?
+}
+
+/// Runs one counting engine on a game and turns its counts into indices.
+struct GameCounter: Sendable {
+    let game: WeightedGame
+    let split: VetoConditioning
+    /// The weights as machine integers, when their total leaves headroom for sums.
+    private let integerWeights: [Int]?
+
+    init(game: WeightedGame, split: VetoConditioning) {
+        self.game = game
+        self.split = split
+        integerWeights = game.totalWeight.bitWidth <= 62 ? game.weights.map { $0.intValue! } : nil
+    }
+
+    private var freeCount: Int { split.freeIndices.count }
+
+    /// Integer view of the game net of veto parties: (free weights, quota, parties quota).
+    private func netIntegerGame() -> (freeWeights: [Int], quota: Int, partiesQuota: Int)? {
+        guard let weights = integerWeights else { return nil }
+        let vetoWeight = split.vetoIndices.reduce(0) { $0 + weights[$1] }
+        return (split.freeIndices.map { weights[$0] }, game.quota.intValue! - vetoWeight,
+                game.partiesQuota - split.vetoCount)
+    }
+
+    /// The cheapest engine, exact whenever §6 requires it (total weight ≤ 10^7 or ≤ 25 parties).
+    func cheapestEngine() -> CountingEngine {
+        let budget = 300_000_000.0
+        let free = Double(freeCount)
+        let meetInTheMiddleCost = freeCount <= 25 ? free * free * Double(1 << (freeCount / 2 + 1)) : .infinity
+        guard let net = netIntegerGame() else {
+            return freeCount <= 25 ? .meetInTheMiddle : .rounded(resolution: roundingResolution(budget: budget))
+        }
+        let classes = ClassEnumeration(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
+        let distinctWeights = Set(net.freeWeights).count
+        if Double(classes.prefixCount) * Double(distinctWeights + 2) <= 200_000 { return .classEnumeration }
+        let tableCost = free * free * Double(max(net.quota, 1))
+        if meetInTheMiddleCost <= tableCost { return .meetInTheMiddle }
+        if tableCost <= budget || game.totalWeight <= BigUInt(10_000_000) { return .sizeWeightTable }
+        return .rounded(resolution: roundingResolution(budget: budget))
+    }
+
+    /// Grid size for the total weight so that the rounded table stays within `budget` cell updates.
+    private func roundingResolution(budget: Double) -> Int {
+        let free = Double(max(freeCount, 1))
+        return Int(min(10_000_000, max(1_000, budget / (free * free))))
+    }
+
+    // MARK: Engines
+
+    func countByClasses() -> CountedSwings {
+        let net = netIntegerGame()!
+        let classes = ClassEnumeration(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
+        var byWeight: [Int: [BigUInt]] = [:]
+        let free = net.freeWeights.map { weight in
+            if let known = byWeight[weight] { return known }
+            let counts = classes.swingsOfFreeParty(weight: weight)
+            byWeight[weight] = counts
+            return counts
+        }
+        let veto = split.vetoIndices.isEmpty ? [] : classes.winningCoalitions()
+        let bySize = split.swingsBySize(playerCount: game.playerCount, free: free, veto: veto)
+        let least = BigUInt(classes.minimumWinningWeight()) + split.vetoWeight
+        return CountedSwings(lower: bySize, upper: bySize, isExact: true, leastWinningWeight: least)
+    }
+
+    func countByMeetInTheMiddle() -> CountedSwings {
+        if game.totalWeight.bitWidth < 127 {
+            return countByMeetInTheMiddle(weights: game.weights.map { $0.uint128Value! }, quota: game.quota.uint128Value!,
+                                          vetoWeight: split.vetoWeight.uint128Value!)
+        }
+        return countByMeetInTheMiddle(weights: game.weights, quota: game.quota, vetoWeight: split.vetoWeight)
+    }
+
+    private func countByMeetInTheMiddle<Weight: CoalitionWeight>(weights: [Weight], quota: Weight, vetoWeight: Weight) -> CountedSwings {
+        let engine = MeetInTheMiddle(freeWeights: split.freeIndices.map { weights[$0] }, quota: quota,
+                                     baseWeight: vetoWeight, partiesQuota: game.partiesQuota - split.vetoCount)
+        var byWeight: [Weight: [BigUInt]] = [:]
+        let free = split.freeIndices.indices.map { position in
+            let weight = weights[split.freeIndices[position]]
+            if let known = byWeight[weight] { return known }
+            let counts = engine.swingsOfFreeParty(at: position)
+            byWeight[weight] = counts
+            return counts
+        }
+        let veto = split.vetoIndices.isEmpty ? [] : engine.winningCoalitions()
+        let bySize = split.swingsBySize(playerCount: game.playerCount, free: free, veto: veto)
+        return CountedSwings(lower: bySize, upper: bySize, isExact: true,
+                             leastWinningWeight: engine.minimumWinningWeight().bigUIntValue)
+    }
+
+    func countBySizeWeightTable() -> CountedSwings {
+        let net = netIntegerGame()!
+        let vetoWeight = split.vetoWeight.intValue!
+        let thresholds = WinThresholds(definite: game.quota.intValue!, possibleBase: nil, partiesQuota: game.partiesQuota)
+        let counted = countByTable(freeWeights: net.freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+        let least = leastWinningWeight(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
+        return CountedSwings(lower: counted.lower, upper: counted.upper, isExact: true,
+                             leastWinningWeight: BigUInt(least + vetoWeight))
+    }
+
+    /// Bounds from weights rounded down to a grid of `resolution` for the total.
+    /// A coalition of s parties then truly weighs between its rounded weight x
+    /// and x + s (each rounding lost less than one unit), so a coalition is
+    /// counted in the lower bound only when it swings whatever the lost
+    /// fractions were, and in the upper bound when it may swing for some.
+    func countRounded(resolution: Int) -> CountedSwings {
+        let scale = BigUInt(resolution)
+        let rounded = game.weights.map { ($0 * scale / game.totalWeight).intValue! }
+        // Winning needs weight ≥ quota, i.e. rescaled weight ≥ θ = quota · resolution / total.
+        let threshold = Rational(numerator: game.quota * scale, denominator: game.totalWeight)
+        let thresholds = WinThresholds(definite: threshold.ceilingMagnitude.intValue!,
+                                       possibleBase: threshold.floorMagnitude.intValue! + 1,
+                                       partiesQuota: game.partiesQuota)
+        let vetoWeight = split.vetoIndices.reduce(0) { $0 + rounded[$1] }
+        let counted = countByTable(freeWeights: split.freeIndices.map { rounded[$0] }, vetoWeight: vetoWeight,
+                                   thresholds: thresholds)
+        return CountedSwings(lower: counted.lower, upper: counted.upper, isExact: false, leastWinningWeight: nil)
+    }
+
+    private func countByTable(freeWeights: [Int], vetoWeight: Int, thresholds: WinThresholds) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
+        switch freeWeights.count {
+        case ..<64:
+            return countByTable(SizeWeightTable<UInt64>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+        case ..<128:
+            return countByTable(SizeWeightTable<UInt128>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+        default:
+            return countByTable(SizeWeightTable<BigUInt>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+        }
+    }
+
+    private func countByTable<Counter>(_: SizeWeightTable<Counter>.Type, freeWeights: [Int], vetoWeight: Int,
+                                       thresholds: WinThresholds) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
+        let table = SizeWeightTable<Counter>(freeWeights: freeWeights, vetoWeight: vetoWeight,
+                                             vetoCount: split.vetoCount, thresholds: thresholds)
+        var byWeight: [Int: SwingBounds] = [:]
+        let free = freeWeights.map { weight in
+            if let known = byWeight[weight] { return known }
+            let bounds = table.swingsOfFreeParty(weight: weight)
+            byWeight[weight] = bounds
+            return bounds
+        }
+        let veto = split.vetoIndices.isEmpty ? SwingBounds(lower: [], upper: []) : table.winningCoalitions()
+        return (split.swingsBySize(playerCount: game.playerCount, free: free.map(\.lower), veto: veto.lower),
+                split.swingsBySize(playerCount: game.playerCount, free: free.map(\.upper), veto: veto.upper))
+    }
+}

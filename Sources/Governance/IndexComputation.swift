@@ -1,0 +1,77 @@
+extension GameCounter {
+    /// Turns swing counts into indices. Shapley–Shubik weighs a swing of a
+    /// coalition of size s by s!(n−1−s)!/n!: the numerators are summed exactly
+    /// and divided once. Rounded counts give an interval for each index; the
+    /// midpoint is reported and the widest half-interval is the error bound.
+    func finish(_ counted: CountedSwings) -> PowerIndices {
+        let n = game.playerCount
+        let orderingWeights = Self.orderingWeights(playerCount: n)
+        let orderings = (1...max(n, 1)).reduce(BigUInt(1)) { product, factor in
+            var next = product
+            next.multiply(by: UInt64(factor))
+            return next
+        }
+        var cache: [[BigUInt]: (swings: BigUInt, pivotalOrderings: BigUInt)] = [:]
+        func totals(_ bySize: [BigUInt]) -> (swings: BigUInt, pivotalOrderings: BigUInt) {
+            if let known = cache[bySize] { return known }
+            var swings = BigUInt(), pivotal = BigUInt()
+            for (size, count) in bySize.enumerated() where !count.isZero {
+                swings += count
+                pivotal.addProduct(count, orderingWeights[size])
+            }
+            cache[bySize] = (swings, pivotal)
+            return (swings, pivotal)
+        }
+        let lower = counted.lower.map(totals), upper = counted.upper.map(totals)
+        let lowerSum = lower.reduce(BigUInt()) { $0 + $1.swings }
+        let upperSum = upper.reduce(BigUInt()) { $0 + $1.swings }
+        func ratio(_ part: BigUInt, _ whole: BigUInt) -> Double { whole.isZero ? 0 : BigUInt.ratio(part, whole) }
+
+        var banzhaf: [Double] = [], shapleyShubik: [Double] = [], swings: [BigUInt] = []
+        var errorBound = 0.0
+        for index in 0..<n {
+            let low = lower[index], high = upper[index]
+            // Normalised Banzhaf is smallest when this party's swings are low and the others' high.
+            let banzhafLow = ratio(low.swings, upperSum - high.swings + low.swings)
+            let banzhafHigh = ratio(high.swings, lowerSum - low.swings + high.swings)
+            let shapleyLow = ratio(low.pivotalOrderings, orderings)
+            let shapleyHigh = ratio(high.pivotalOrderings, orderings)
+            banzhaf.append(counted.isExact ? banzhafLow : (banzhafLow + banzhafHigh) / 2)
+            shapleyShubik.append(counted.isExact ? shapleyLow : (shapleyLow + shapleyHigh) / 2)
+            swings.append(counted.isExact ? low.swings : (low.swings + high.swings) >> 1)
+            errorBound = max(errorBound, (banzhafHigh - banzhafLow) / 2, (shapleyHigh - shapleyLow) / 2)
+        }
+
+        let total = Rational(negative: false, numerator: game.totalWeight, denominator: BigUInt(1))
+        let leastWinning = counted.leastWinningWeight ?? game.quota
+        return PowerIndices(
+            quota: game.totalWeight.isZero ? .zero : Rational(negative: false, numerator: leastWinning, denominator: BigUInt(1)) / total,
+            method: counted.isExact ? .exact : .approximate,
+            // Each Double division rounds by at most an ulp: 1e-12 covers them generously.
+            errorBound: counted.isExact ? nil : errorBound + 1e-12,
+            banzhaf: banzhaf,
+            swings: swings,
+            shapleyShubik: shapleyShubik,
+            veto: (0..<n).map(isVeto),
+            dummy: upper.map { $0.swings.isZero })
+    }
+
+    /// s!(n−1−s)! for s in 0..<n.
+    private static func orderingWeights(playerCount n: Int) -> [BigUInt] {
+        guard n > 0 else { return [] }
+        var factorials = [BigUInt(1)]
+        for k in 1..<n {
+            var next = factorials[k - 1]
+            next.multiply(by: UInt64(k))
+            factorials.append(next)
+        }
+        return (0..<n).map { factorials[$0] * factorials[n - 1 - $0] }
+    }
+
+    /// Whether every winning coalition contains the party: the others alone lose.
+    private func isVeto(_ index: Int) -> Bool {
+        game.isVeto[index]
+            || game.totalWeight - game.weights[index] < game.quota
+            || game.playerCount - 1 < game.partiesQuota
+    }
+}

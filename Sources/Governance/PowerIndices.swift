@@ -1,0 +1,57 @@
+/// The power of each party in the voting game of a majority rule (§6).
+public struct PowerIndices: Sendable {
+    /// How the indices were obtained.
+    public enum Method: String, Sendable {
+        /// Exact counts; only the final divisions are floating point.
+        case exact
+        /// Bounds from weights rounded to a coarser grid; see `errorBound`.
+        case approximate
+    }
+
+    /// The smallest weight share of a winning coalition (12/17 for the EEC Council of 1958).
+    /// When `approximate`, the smallest share the rule accepts, a lower bound of it.
+    public let quota: Rational
+    public let method: Method
+    /// When `approximate`: the largest possible absolute error of any index (a proven bound, not a confidence level).
+    public let errorBound: Double?
+    /// Normalised Penrose–Banzhaf index: swings over total swings.
+    public let banzhaf: [Double]
+    /// Raw swing counts: coalitions without the party that lose, but win with it.
+    /// When `approximate`, the midpoint of the proven range.
+    public let swings: [BigUInt]
+    /// Shapley–Shubik index: share of the orderings in which the party is pivotal.
+    public let shapleyShubik: [Double]
+    /// The party belongs to every winning coalition (configured veto, or blocking in fact).
+    public let veto: [Bool]
+    /// The party is never decisive (no swing).
+    public let dummy: [Bool]
+}
+
+/// Power indices of the parties holding `shares` (non-negative, summing to 1)
+/// under `majority`, with the parties at `vetoIndices` holding a veto.
+///
+/// Exact whenever the integer weights total at most 10,000,000 or there are
+/// at most 25 parties (§6), and whenever it is cheap; otherwise bounded.
+public func powerIndices(shares: [Rational], majority: MajorityRule, vetoIndices: Set<Int>) -> PowerIndices {
+    powerIndices(of: WeightedGame(shares: shares, majority: majority, vetoIndices: vetoIndices), engine: nil)
+}
+
+/// The counting algorithms; `nil` lets `powerIndices` choose the cheapest that is exact when §6 requires it.
+enum CountingEngine: Sendable {
+    case classEnumeration
+    case meetInTheMiddle
+    case sizeWeightTable
+    /// Weights rounded down to a grid of `resolution` units for the total weight.
+    case rounded(resolution: Int)
+}
+
+func powerIndices(of game: WeightedGame, engine: CountingEngine?) -> PowerIndices {
+    let split = VetoConditioning(game)
+    let counter = GameCounter(game: game, split: split)
+    switch engine ?? counter.cheapestEngine() {
+    case .classEnumeration: return counter.finish(counter.countByClasses())
+    case .meetInTheMiddle: return counter.finish(counter.countByMeetInTheMiddle())
+    case .sizeWeightTable: return counter.finish(counter.countBySizeWeightTable())
+    case .rounded(let resolution): return counter.finish(counter.countRounded(resolution: resolution))
+    }
+}

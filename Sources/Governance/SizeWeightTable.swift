@@ -1,0 +1,176 @@
+/// The weights from which a coalition of a given size wins, over exact
+/// integer weights or over weights rounded down to a coarser grid.
+///
+/// With rounded weights a coalition S of s parties whose rounded weights sum
+/// to x has a true (rescaled) weight in [x, x + s): it surely meets the weight
+/// condition from `definite` on, and possibly from `possibleBase − s` on.
+struct WinThresholds: Sendable {
+    let definite: Int
+    /// `nil` for exact weights.
+    let possibleBase: Int?
+    let partiesQuota: Int
+
+    /// Least weight of a winning coalition of `size` parties (surely, or possibly); `nil` when too few parties.
+    func minimumWeight(size: Int, possibly: Bool) -> Int? {
+        guard size >= partiesQuota else { return nil }
+        if possibly, let base = possibleBase, size > 0 { return min(definite, base - size) }
+        return definite
+    }
+}
+
+/// Swing counts by coalition size, as a lower and an upper bound (equal when exact).
+struct SwingBounds: Sendable {
+    let lower: [BigUInt]
+    let upper: [BigUInt]
+}
+
+/// Dynamic programming over (coalition size, coalition weight) for games with
+/// many distinct weights and a moderate total: the generating function
+/// Π (1 + y·x^w) of the free parties, truncated below the quota since only
+/// losing coalitions need counting (winning ones are the binomial rest).
+///
+/// A party's own table is the full one divided by (1 + y·x^w): "deconvolution"
+/// row by row in O(f · quota), done once per distinct weight, instead of
+/// rebuilding the table without it.
+struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
+    private let freeCount: Int
+    private let vetoWeight: Int
+    private let vetoCount: Int
+    private let thresholds: WinThresholds
+    /// Free-coalition weights below this are tabulated: T wins surely from here.
+    private let width: Int
+    /// Row k (coalition size), column x (weight): number of free coalitions.
+    private let table: [Counter]
+    private let binomialsOfAll: [Counter]
+    private let binomialsOfOthers: [Counter]
+
+    init(freeWeights: [Int], vetoWeight: Int, vetoCount: Int, thresholds: WinThresholds) {
+        freeCount = freeWeights.count
+        self.vetoWeight = vetoWeight
+        self.vetoCount = vetoCount
+        self.thresholds = thresholds
+        let width = max(0, thresholds.definite - vetoWeight)
+        self.width = width
+        var table = [Counter](repeating: .zero, count: (freeWeights.count + 1) * width)
+        if width > 0 { table[0] = .one }
+        table.withUnsafeMutableBufferPointer { cells in
+            for (processed, weight) in freeWeights.enumerated() where weight < width {
+                for size in stride(from: processed + 1, through: 1, by: -1) {
+                    let row = size * width, below = (size - 1) * width
+                    for x in stride(from: width - 1, through: weight, by: -1) {
+                        cells[row + x] = cells[row + x] &+ cells[below + x - weight]
+                    }
+                }
+            }
+        }
+        self.table = table
+        let pascal = Self.pascalRows(upTo: freeWeights.count)
+        binomialsOfAll = pascal.last!
+        binomialsOfOthers = pascal.count > 1 ? pascal[pascal.count - 2] : []
+    }
+
+    private static func pascalRows(upTo n: Int) -> [[Counter]] {
+        var rows: [[Counter]] = [[.one]]
+        for m in stride(from: 1, through: n, by: 1) {
+            let previous = rows[m - 1]
+            rows.append((0...m).map { k in
+                k == 0 || k == m ? Counter.one : previous[k - 1] &+ previous[k]
+            })
+        }
+        return Array(rows.suffix(2))
+    }
+
+    /// Σ of a row over [lo, hi) (hi `nil`: to infinity, via the row's total).
+    private static func count(prefix: UnsafeMutableBufferPointer<Counter>, total: Counter, width: Int,
+                              from lo: Int, to hi: Int?) -> Counter {
+        let start = min(max(lo, 0), width)
+        guard let hi else { return total &- prefix[start] }
+        let end = min(max(hi, 0), width)
+        return end > start ? prefix[end] &- prefix[start] : .zero
+    }
+
+    /// Counts by |T| of T ⊆ F∖{i} for a free party i of `weight`: V ∪ T loses, V ∪ T ∪ {i} wins.
+    func swingsOfFreeParty(weight: Int) -> SwingBounds {
+        let exact = thresholds.possibleBase == nil
+        var lower = [BigUInt](repeating: .zero, count: freeCount)
+        var upper = lower
+        // Rows of the party's own table: only the previous one is needed for the next.
+        var previous = UnsafeMutableBufferPointer<Counter>.allocate(capacity: width)
+        var current = UnsafeMutableBufferPointer<Counter>.allocate(capacity: width)
+        let prefix = UnsafeMutableBufferPointer<Counter>.allocate(capacity: width + 1)
+        previous.initialize(repeating: .zero)
+        current.initialize(repeating: .zero)
+        prefix.initialize(repeating: .zero)
+        defer {
+            for buffer in [previous, current, prefix] {
+                _ = buffer.deinitialize()
+                buffer.deallocate()
+            }
+        }
+        table.withUnsafeBufferPointer { cells in
+            for size in 0..<freeCount {
+                let row = size * width
+                for x in 0..<width {
+                    let removed = size > 0 && x >= weight ? previous[x - weight] : .zero
+                    current[x] = cells[row + x] &- removed
+                    prefix[x + 1] = prefix[x] &+ current[x]
+                }
+                let total = binomialsOfOthers[size]
+                let coalitionSize = vetoCount + size
+                func window(possiblyWinsWith: Bool, possiblyWinsWithout: Bool) -> BigUInt {
+                    guard let withParty = thresholds.minimumWeight(size: coalitionSize + 1, possibly: possiblyWinsWith)
+                    else { return .zero }
+                    let without = thresholds.minimumWeight(size: coalitionSize, possibly: possiblyWinsWithout)
+                    return Self.count(prefix: prefix, total: total, width: width,
+                                      from: withParty - vetoWeight - weight,
+                                      to: without.map { $0 - vetoWeight }).bigUIntValue
+                }
+                lower[size] = window(possiblyWinsWith: false, possiblyWinsWithout: true)
+                upper[size] = exact ? lower[size] : window(possiblyWinsWith: true, possiblyWinsWithout: false)
+                swap(&previous, &current)
+            }
+        }
+        return SwingBounds(lower: lower, upper: upper)
+    }
+
+    /// Counts by |T| of T ⊆ F such that V ∪ T wins: the swings of every veto party.
+    func winningCoalitions() -> SwingBounds {
+        var lower = [BigUInt](repeating: .zero, count: freeCount + 1)
+        var upper = lower
+        var prefix = [Counter](repeating: .zero, count: width + 1)
+        table.withUnsafeBufferPointer { cells in
+            prefix.withUnsafeMutableBufferPointer { prefix in
+                for size in 0...freeCount {
+                    for x in 0..<width { prefix[x + 1] = prefix[x] &+ cells[size * width + x] }
+                    for possibly in [false, true] {
+                        guard let least = thresholds.minimumWeight(size: vetoCount + size, possibly: possibly) else { continue }
+                        let count = Self.count(prefix: prefix, total: binomialsOfAll[size], width: width,
+                                               from: least - vetoWeight, to: nil).bigUIntValue
+                        if possibly { upper[size] = count } else { lower[size] = count }
+                    }
+                }
+            }
+        }
+        return SwingBounds(lower: lower, upper: upper)
+    }
+}
+
+/// The least weight of a winning T ⊆ F (veto weight deducted from `quota`,
+/// veto parties from `partiesQuota`). A lightest winning T weighs less than
+/// quota + the largest weight, unless the size condition forces the
+/// `partiesQuota` lightest parties, so a reachability table of that width,
+/// keeping the largest size per weight, decides it.
+func leastWinningWeight(freeWeights: [Int], quota: Int, partiesQuota: Int) -> Int {
+    let partiesQuota = max(partiesQuota, 0)
+    let lightest = freeWeights.sorted().prefix(partiesQuota).reduce(0, +)
+    guard quota > lightest else { return lightest }
+    let width = quota + (freeWeights.max() ?? 0)
+    var largestSize = [Int](repeating: -1, count: width)
+    largestSize[0] = 0
+    for weight in freeWeights {
+        for x in stride(from: width - 1, through: weight, by: -1) where largestSize[x - weight] >= 0 {
+            largestSize[x] = max(largestSize[x], largestSize[x - weight] + 1)
+        }
+    }
+    return (quota..<width).first { largestSize[$0] >= partiesQuota }!
+}

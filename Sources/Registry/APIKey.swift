@@ -1,0 +1,50 @@
+import JSON
+import SQLite
+
+/// The roles of API.md §2.
+public enum Role: String, Sendable, CaseIterable {
+    case admin, editor, reader, partner
+}
+
+/// Who a request acts as: resolved from its bearer token.
+public struct Principal: Sendable, Equatable {
+    public let keyID: String
+    public let role: Role
+    /// Set for `partner` keys only.
+    public let partnerID: String?
+
+    public init(keyID: String, role: Role, partnerID: String?) {
+        self.keyID = keyID
+        self.role = role
+        self.partnerID = partnerID
+    }
+
+    /// The world this principal may read.
+    public var scope: Scope {
+        partnerID.map(Scope.partner) ?? .everything
+    }
+}
+
+/// An API key as listed: never its token, which only its creation shows.
+public struct APIKey: Sendable {
+    public let id: String
+    public let name: String
+    public let role: Role
+    public let partnerID: String?
+    public let createdAt: String
+    public let revokedAt: String?
+
+    init(row: Row) {
+        id = row.string("id") ?? ""
+        name = row.string("name") ?? ""
+        role = Role(rawValue: row.string("role") ?? "") ?? .reader
+        partnerID = row.string("partner_id")
+        createdAt = row.string("created_at") ?? ""
+        revokedAt = row.string("revoked_at")
+    }
+
+    public var json: JSONObject {
+        ["id": .string(id), "name": .string(name), "role": .string(role.rawValue), "partner_id": partnerID.json,
+         "created_at": .string(createdAt), "revoked_at": revokedAt.json]
+    }
+}

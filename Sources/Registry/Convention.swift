@@ -1,0 +1,264 @@
+import Governance
+import JSON
+import SQLite
+
+/// A partnership agreement (API.md §5): its text (title, dates, dispute
+/// resolution, governance, parties and their pledges) and its lifecycle.
+public struct Convention: Sendable {
+    static let writableFields = [
+        "project_id", "title", "reference", "currency", "effective_from", "effective_until", "notice_days",
+        "dispute_resolution", "governance", "parties",
+    ]
+    /// What an amendment may change (a merge patch over these).
+    static let amendableFields = ["title", "effective_until", "dispute_resolution", "governance", "parties"]
+    static let disputeMethods = ["negotiation", "mediation", "arbitration", "court"]
+    static let contributionKinds = ["financial", "in_kind", "expertise", "network", "venue", "other"]
+
+    public let id: String
+    public var projectID: String
+    public var title: String
+    public var reference: String?
+    public var status: ConventionStatus
+    public var currency: String
+    public var effectiveFrom: String?
+    public var effectiveUntil: String?
+    public var noticeDays: Int64?
+    public var disputeResolution: JSONObject
+    public var governance: JSONObject
+    public var parties: [ConventionParty]
+    public var revision: Int
+    public var signedAt: String?
+    public var terminatedOn: String?
+    public var terminationReason: String?
+    public var createdAt: String
+    public var updatedAt: String
+    public var version: Int
+
+    /// The representation served, with the figures derived from the text
+    /// (`expired` against `today`, per-party sums).
+    public func json(today: String, defaulting: Set<String> = []) -> JSONObject {
+        [
+            "id": .string(id), "project_id": .string(projectID), "title": .string(title), "reference": reference.json,
+            "status": .string(status.rawValue), "currency": .string(currency),
+            "effective_from": effectiveFrom.json, "effective_until": effectiveUntil.json,
+            "notice_days": noticeDays.map(JSON.int) ?? .null,
+            "expired": .bool(effectiveUntil.map { $0 < today } ?? false),
+            "dispute_resolution": .object(disputeResolution), "governance": .object(governance),
+            "parties": .array(parties.map { .object($0.json(defaulting: defaulting.contains($0.partnerID))) }),
+            "revision": .int(Int64(revision)), "signed_at": signedAt.json,
+            "terminated_on": terminatedOn.json, "termination_reason": terminationReason.json,
+            "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
+        ]
+    }
+
+    /// The stored document: the state with nothing derived.
+    var document: JSONObject {
+        var object = json(today: "")
+        object.removeValue(forKey: "expired")
+        return object
+    }
+
+    /// The writable text, the base a PATCH's merge patch applies to.
+    var writableJSON: JSONObject {
+        var object = JSONObject()
+        let full = document
+        for key in Self.writableFields { object[key] = full[key] }
+        object["parties"] = .array(parties.map { .object($0.writableJSON) })
+        return object
+    }
+
+    init(document: JSONObject) {
+        func text(_ key: String) -> String? { document[key]?.stringValue }
+        id = text("id") ?? ""
+        projectID = text("project_id") ?? ""
+        title = text("title") ?? ""
+        reference = text("reference")
+        status = ConventionStatus(rawValue: text("status") ?? "") ?? .draft
+        currency = text("currency") ?? "EUR"
+        effectiveFrom = text("effective_from")
+        effectiveUntil = text("effective_until")
+        noticeDays = document["notice_days"]?.intValue
+        disputeResolution = document["dispute_resolution"]?.objectValue ?? [:]
+        governance = document["governance"]?.objectValue ?? [:]
+        parties = (document["parties"]?.arrayValue ?? []).compactMap { $0.objectValue.map(ConventionParty.init(document:)) }
+        revision = Int(document["revision"]?.intValue ?? 0)
+        signedAt = text("signed_at")
+        terminatedOn = text("terminated_on")
+        terminationReason = text("termination_reason")
+        createdAt = text("created_at") ?? ""
+        updatedAt = text("updated_at") ?? ""
+        version = Int(document["version"]?.intValue ?? 1)
+    }
+
+    /// Validates a whole writable text (creation, a draft's PATCH, or an amended text).
+    /// Existing contributions keep their delivered amounts when their `id` is given.
+    init(id: String, fields: JSONObject, base: Convention?, at: Instant) throws(RegistryError) {
+        var reader = FieldReader(fields, allowed: Self.writableFields)
+        let projectID = reader.string("project_id", required: true)
+        let title = reader.string("title", required: true, maxLength: 300, trimmed: true)
+        let reference = reader.string("reference", maxLength: 200)
+        let currency = reader.string("currency") ?? "EUR"
+        if !Currency.isValid(currency) { reader.fail("currency", "an ISO 4217 code such as EUR") }
+        let effectiveFrom = reader.date("effective_from")
+        let effectiveUntil = reader.date("effective_until")
+        if let effectiveFrom, let effectiveUntil, effectiveUntil < effectiveFrom {
+            reader.fail("effective_until", "must not be before effective_from")
+        }
+        let noticeDays = reader.integer("notice_days", minimum: 0, maximum: 36_500)
+        let dispute = Self.disputeResolution(reader.object("dispute_resolution"), reader: &reader)
+        let parties = Self.parties(reader.array("parties", required: true), base: base, reader: &reader)
+        let governance = GovernanceSettings.validate(reader.object("governance") ?? [:], parties: parties.map { Party(id: $0.partnerID, contributionCents: $0.contributionCents) }, reader: &reader)
+        try reader.check()
+        self.id = id
+        self.projectID = projectID!
+        self.title = title!
+        self.reference = reference
+        self.status = base?.status ?? .draft
+        self.currency = currency
+        self.effectiveFrom = effectiveFrom
+        self.effectiveUntil = effectiveUntil
+        self.noticeDays = noticeDays
+        self.disputeResolution = dispute
+        self.governance = governance
+        self.parties = parties
+        self.revision = base?.revision ?? 0
+        self.signedAt = base?.signedAt
+        self.terminatedOn = base?.terminatedOn
+        self.terminationReason = base?.terminationReason
+        self.createdAt = base?.createdAt ?? at.timestamp
+        self.updatedAt = at.timestamp
+        self.version = (base?.version ?? 0) + 1
+    }
+
+    private static func disputeResolution(_ object: JSONObject?, reader: inout FieldReader) -> JSONObject {
+        guard let object else { return ["method": "negotiation", "details": .null] }
+        var inner = FieldReader(object, prefix: "dispute_resolution.", allowed: ["method", "details"])
+        let method = inner.oneOf("method", disputeMethods, required: true)
+        let details = inner.string("details", maxLength: 10_000)
+        reader.absorb(inner.errors)
+        return ["method": method.map(JSON.string) ?? .null, "details": details.json]
+    }
+
+    private static func parties(_ items: [JSON]?, base: Convention?, reader: inout FieldReader) -> [ConventionParty] {
+        guard let items else { return [] }
+        var parties: [ConventionParty] = []
+        for (index, item) in items.enumerated() {
+            let prefix = "parties[\(index)]."
+            guard let object = item.objectValue else {
+                reader.fail("parties[\(index)]", "must be an object")
+                continue
+            }
+            let previous = base?.parties.first { $0.partnerID == object["partner_id"]?.stringValue }
+            if let party = ConventionParty(fields: object, prefix: prefix, previous: previous, reader: &reader) {
+                if parties.contains(where: { $0.partnerID == party.partnerID }) {
+                    reader.fail(prefix + "partner_id", "appears twice")
+                } else {
+                    parties.append(party)
+                }
+            }
+        }
+        if parties.count < 2 { reader.fail("parties", "at least two distinct parties") }
+        return parties
+    }
+
+    /// Every partner id named in the text (for existence checks and scope).
+    var partnerIDs: [String] { parties.map(\.partnerID) }
+}
+
+/// A party to a convention: its pledges and its signature.
+public struct ConventionParty: Sendable {
+    public let partnerID: String
+    public var contributions: [Contribution]
+    public var signedAt: String?
+    public var signatory: String?
+
+    public var contributionCents: Int64 { contributions.reduce(0) { $0 + $1.valueCents } }
+    public var deliveredCents: Int64 { contributions.reduce(0) { $0 + $1.deliveredCents } }
+
+    func json(defaulting: Bool) -> JSONObject {
+        [
+            "partner_id": .string(partnerID),
+            "contributions": .array(contributions.map { .object($0.json) }),
+            "contribution_cents": .int(contributionCents), "delivered_cents": .int(deliveredCents),
+            "signed_at": signedAt.json, "signatory": signatory.json, "defaulting": .bool(defaulting),
+        ]
+    }
+
+    var writableJSON: JSONObject {
+        ["partner_id": .string(partnerID),
+         "contributions": .array(contributions.map { .object(["id": .string($0.id), "kind": .string($0.kind), "description": .string($0.description), "value_cents": .int($0.valueCents)]) })]
+    }
+
+    init(document: JSONObject) {
+        partnerID = document["partner_id"]?.stringValue ?? ""
+        contributions = (document["contributions"]?.arrayValue ?? []).compactMap { $0.objectValue.map(Contribution.init(document:)) }
+        signedAt = document["signed_at"]?.stringValue
+        signatory = document["signatory"]?.stringValue
+    }
+
+    init?(fields: JSONObject, prefix: String, previous: ConventionParty?, reader: inout FieldReader) {
+        var inner = FieldReader(fields, prefix: prefix, allowed: ["partner_id", "contributions"])
+        let partnerID = inner.string("partner_id", required: true)
+        var contributions: [Contribution] = []
+        for (index, item) in (inner.array("contributions") ?? []).enumerated() {
+            let itemPrefix = prefix + "contributions[\(index)]."
+            guard let object = item.objectValue else {
+                inner.fail("contributions[\(index)]", "must be an object")
+                continue
+            }
+            var c = FieldReader(object, prefix: itemPrefix, allowed: ["id", "kind", "description", "value_cents"])
+            let id = c.string("id")
+            let kind = c.oneOf("kind", Convention.contributionKinds, required: true)
+            let description = c.string("description", required: true, maxLength: 2000, trimmed: true)
+            let value = c.integer("value_cents", required: true, minimum: 0)
+            let kept = id.flatMap { id in previous?.contributions.first { $0.id == id } }
+            if id != nil && kept == nil { c.fail("id", "no such contribution of this party") }
+            inner.absorb(c.errors)
+            if let kind, let description, let value, id == nil || kept != nil {
+                contributions.append(Contribution(id: kept?.id ?? Identifier.make("ctb"), kind: kind, description: description,
+                                                  valueCents: value, deliveredCents: kept?.deliveredCents ?? 0))
+            }
+        }
+        reader.absorb(inner.errors)
+        guard let partnerID else { return nil }
+        self.partnerID = partnerID
+        self.contributions = contributions
+        self.signedAt = previous?.signedAt
+        self.signatory = previous?.signatory
+    }
+}
+
+/// One pledge of a party, and how much of it has been delivered.
+public struct Contribution: Sendable {
+    public let id: String
+    public var kind: String
+    public var description: String
+    public var valueCents: Int64
+    public var deliveredCents: Int64
+
+    var json: JSONObject {
+        ["id": .string(id), "kind": .string(kind), "description": .string(description),
+         "value_cents": .int(valueCents), "delivered_cents": .int(deliveredCents)]
+    }
+
+    init(id: String, kind: String, description: String, valueCents: Int64, deliveredCents: Int64) {
+        self.id = id
+        self.kind = kind
+        self.description = description
+        self.valueCents = valueCents
+        self.deliveredCents = deliveredCents
+    }
+
+    init(document: JSONObject) {
+        id = document["id"]?.stringValue ?? ""
+        kind = document["kind"]?.stringValue ?? "other"
+        description = document["description"]?.stringValue ?? ""
+        valueCents = document["value_cents"]?.intValue ?? 0
+        deliveredCents = document["delivered_cents"]?.intValue ?? 0
+    }
+}
+
+/// The convention lifecycle: draft → awaiting_signatures → in_force → terminated.
+public enum ConventionStatus: String, Sendable, CaseIterable {
+    case draft, awaitingSignatures = "awaiting_signatures", inForce = "in_force", terminated
+}

@@ -1,0 +1,109 @@
+import JSON
+import SQLite
+
+/// A partner (API.md §3): an institution, company, local authority,
+/// foundation, artist, association or other.
+public struct Partner: Sendable {
+    public static let kinds = ["institution", "company", "local_authority", "foundation", "artist", "association", "other"]
+    static let writableFields = ["name", "kind", "legal_name", "country", "city", "website", "email", "expertise", "description"]
+
+    public let id: String
+    public var name: String
+    public var kind: String
+    public var legalName: String?
+    public var country: String?
+    public var city: String?
+    public var website: String?
+    public var email: String?
+    public var expertise: [String]
+    public var description: String?
+    public var createdAt: String
+    public var updatedAt: String
+    public var version: Int
+
+    /// The JSON representation, fields in the order of API.md.
+    public var json: JSONObject {
+        [
+            "id": .string(id), "name": .string(name), "kind": .string(kind),
+            "legal_name": legalName.json, "country": country.json, "city": city.json,
+            "website": website.json, "email": email.json,
+            "expertise": .array(expertise.map(JSON.string)), "description": description.json,
+            "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
+        ]
+    }
+
+    /// The writable fields only (the base a merge patch applies to).
+    var writableJSON: JSONObject {
+        JSONObject(json.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
+    }
+
+    init(row: Row) {
+        id = row.string("id") ?? ""
+        name = row.string("name") ?? ""
+        kind = row.string("kind") ?? ""
+        legalName = row.string("legal_name")
+        country = row.string("country")
+        city = row.string("city")
+        website = row.string("website")
+        email = row.string("email")
+        expertise = (try? JSON.parse(row.string("expertise") ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
+        description = row.string("description")
+        createdAt = row.string("created_at") ?? ""
+        updatedAt = row.string("updated_at") ?? ""
+        version = Int(row.int("version") ?? 1)
+    }
+
+    /// Validates a complete set of writable fields (a create body, or a
+    /// current partner with a merge patch applied).
+    init(id: String, fields: JSONObject, createdAt: String, updatedAt: String, version: Int) throws(RegistryError) {
+        var reader = FieldReader(fields, allowed: Self.writableFields)
+        let name = reader.string("name", required: true, maxLength: 200, trimmed: true)
+        let kind = reader.oneOf("kind", Self.kinds, required: true)
+        let legalName = reader.string("legal_name", maxLength: 300)
+        let country = reader.string("country")
+        if let country, !(country.utf8.count == 2 && country.utf8.allSatisfy { (0x41...0x5A).contains($0) }) {
+            reader.fail("country", "an ISO 3166-1 alpha-2 code in capitals, such as FR")
+        }
+        let city = reader.string("city", maxLength: 200)
+        let website = reader.string("website", maxLength: 2000)
+        if let website, !Self.isWebURL(website) { reader.fail("website", "an http(s) URL") }
+        let email = reader.string("email", maxLength: 320)
+        if let email, !Self.isEmail(email) { reader.fail("email", "an email address") }
+        let expertise = reader.stringArray("expertise")
+        let description = reader.string("description", maxLength: 10_000)
+        try reader.check()
+        self.id = id
+        self.name = name!
+        self.kind = kind!
+        self.legalName = legalName
+        self.country = country
+        self.city = city
+        self.website = website
+        self.email = email
+        self.expertise = expertise ?? []
+        self.description = description
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.version = version
+    }
+
+    static func isWebURL(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        guard let rest = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil else { return false }
+        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        return !host.isEmpty && !text.contains(" ") && host.allSatisfy { $0.isLetter || $0.isNumber || "-.:[]@_".contains($0) }
+    }
+
+    static func isEmail(_ text: String) -> Bool {
+        let parts = text.split(separator: "@", omittingEmptySubsequences: false)
+        return parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".") && !text.contains(" ")
+            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".")
+    }
+
+    /// The key for the duplicate rule: trimmed, Unicode-lowercased name.
+    var nameKey: String { name.trimmingWhitespace().lowercased() }
+}
+
+extension Optional where Wrapped == String {
+    var json: JSON { map(JSON.string) ?? .null }
+}

@@ -1,0 +1,119 @@
+import JSON
+import SQLite
+
+/// A project partners carry together (API.md §4).
+public struct Project: Sendable {
+    public static let roles = ["lead", "co_organizer", "funder", "host", "contributor"]
+    static let writableFields = ["title", "description", "discipline", "status", "starts_on", "ends_on", "budget_cents", "currency"]
+
+    public let id: String
+    public var title: String
+    public var description: String?
+    public var discipline: String?
+    public var status: ProjectStatus
+    public var startsOn: String?
+    public var endsOn: String?
+    public var budgetCents: Int64?
+    public var currency: String
+    public var partners: [(partnerID: String, role: String)]
+    public var createdAt: String
+    public var updatedAt: String
+    public var version: Int
+
+    public var json: JSONObject {
+        [
+            "id": .string(id), "title": .string(title), "description": description.json, "discipline": discipline.json,
+            "status": .string(status.rawValue), "starts_on": startsOn.json, "ends_on": endsOn.json,
+            "budget_cents": budgetCents.map(JSON.int) ?? .null, "currency": .string(currency),
+            "partners": .array(partners.map { .object(["partner_id": .string($0.partnerID), "role": .string($0.role)]) }),
+            "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
+        ]
+    }
+
+    var writableJSON: JSONObject {
+        JSONObject(json.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
+    }
+
+    init(row: Row, partners: [(String, String)]) {
+        id = row.string("id") ?? ""
+        title = row.string("title") ?? ""
+        description = row.string("description")
+        discipline = row.string("discipline")
+        status = ProjectStatus(rawValue: row.string("status") ?? "") ?? .draft
+        startsOn = row.string("starts_on")
+        endsOn = row.string("ends_on")
+        budgetCents = row.int("budget_cents")
+        currency = row.string("currency") ?? "EUR"
+        self.partners = partners
+        createdAt = row.string("created_at") ?? ""
+        updatedAt = row.string("updated_at") ?? ""
+        version = Int(row.int("version") ?? 1)
+    }
+
+    /// Validates a full set of writable fields; `current` is the status before
+    /// (nil on creation), whose transition rules apply.
+    init(id: String, fields: JSONObject, current: Project?, at: Instant) throws(RegistryError) {
+        var reader = FieldReader(fields, allowed: Self.writableFields)
+        let title = reader.string("title", required: true, maxLength: 300, trimmed: true)
+        let description = reader.string("description")
+        let discipline = reader.string("discipline", maxLength: 200)
+        let statusName = reader.oneOf("status", ProjectStatus.allCases.map(\.rawValue))
+        let startsOn = reader.date("starts_on")
+        let endsOn = reader.date("ends_on")
+        if let startsOn, let endsOn, endsOn < startsOn { reader.fail("ends_on", "must not be before starts_on") }
+        let budget = reader.integer("budget_cents", minimum: 0)
+        let currency = reader.string("currency") ?? "EUR"
+        if !Currency.isValid(currency) { reader.fail("currency", "an ISO 4217 code such as EUR") }
+        var status = ProjectStatus.draft
+        if let statusName, let requested = ProjectStatus(rawValue: statusName) {
+            if current == nil, !ProjectStatus.creatable.contains(requested) {
+                reader.fail("status", "a new project is draft or active")
+            } else {
+                status = requested
+            }
+        } else if let current {
+            status = current.status
+        }
+        try reader.check()
+        if let current, status != current.status, !current.status.canMove(to: status) {
+            throw .invalidTransition("A \(current.status.rawValue) project cannot become \(status.rawValue).")
+        }
+        self.id = id
+        self.title = title!
+        self.description = description
+        self.discipline = discipline
+        self.status = status
+        self.startsOn = startsOn
+        self.endsOn = endsOn
+        self.budgetCents = budget
+        self.currency = currency
+        self.partners = current?.partners ?? []
+        self.createdAt = current?.createdAt ?? at.timestamp
+        self.updatedAt = at.timestamp
+        self.version = (current?.version ?? 0) + 1
+    }
+}
+
+/// The project lifecycle: draft → active → completed; any non-final → cancelled.
+public enum ProjectStatus: String, Sendable, CaseIterable {
+    case draft, active, completed, cancelled
+
+    static let creatable: Set<ProjectStatus> = [.draft, .active]
+
+    var isFinal: Bool { self == .completed || self == .cancelled }
+
+    func canMove(to next: ProjectStatus) -> Bool {
+        switch (self, next) {
+        case (.draft, .active), (.active, .completed): true
+        case (_, .cancelled): !isFinal
+        default: false
+        }
+    }
+}
+
+/// ISO 4217 currency codes: three capital letters.
+enum Currency {
+    static func isValid(_ code: String) -> Bool {
+        code.utf8.count == 3 && code.utf8.allSatisfy { (0x41...0x5A).contains($0) }
+    }
+}

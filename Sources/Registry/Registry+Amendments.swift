@@ -1,0 +1,170 @@
+import JSON
+import SQLite
+
+extension Registry {
+    public func proposeAmendment(convention id: String, fields: JSONObject, change: ChangeContext) throws -> Amendment {
+        var reader = FieldReader(fields, allowed: ["summary", "changes"])
+        let summary = reader.string("summary", required: true, maxLength: 2000, trimmed: true)
+        let changes = reader.object("changes", required: true)
+        if let changes {
+            var inner = FieldReader(changes, prefix: "changes.", allowed: Convention.amendableFields)
+            if changes.isEmpty { inner.fail("", "at least one change") }
+            reader.absorb(inner.errors)
+        }
+        try reader.check()
+        return try write(change) { db, audit in
+            let convention = try fetchConvention(id, scope: .everything, db: db)
+            guard convention.status == .inForce else {
+                throw RegistryError.invalidTransition("Only a convention in force can be amended.")
+            }
+            if try db.queryOne("SELECT 1 FROM amendments WHERE convention_id = ? AND status = 'awaiting_signatures'", [id]) != nil {
+                throw RegistryError.conflict("An amendment is already awaiting signatures.")
+            }
+            let number = Int(try db.queryOne("SELECT ifnull(max(number), 0) + 1 AS n FROM amendments WHERE convention_id = ?", [id])?.int("n") ?? 1)
+            let amendment = Amendment(conventionID: id, number: number, summary: summary!, changes: changes!, createdAt: change.at.timestamp)
+            let resulting = try amendment.resultingText(of: convention, at: change.at)
+            try checkReferences(resulting, db: db)
+            try db.run("INSERT INTO amendments (convention_id, number, status, document) VALUES (?, ?, ?, ?)",
+                       [id, number, amendment.status, JSON.object(amendment.json).serialized()])
+            try audit.record("amendment.proposed", entityType: "convention", entityID: id,
+                             changes: ["number": .int(Int64(number)), "summary": .string(summary!), "changes": .object(changes!)],
+                             partners: Array(Set(convention.partnerIDs + resulting.partnerIDs)))
+            return amendment
+        }
+    }
+
+    public func amendments(convention id: String, scope: Scope) throws -> [Amendment] {
+        try read { db in
+            _ = try fetchConvention(id, scope: scope, db: db)
+            return try db.query("SELECT document FROM amendments WHERE convention_id = ? ORDER BY number", [id])
+                .map { Amendment(conventionID: id, document: try Self.document($0)) }
+        }
+    }
+
+    public func amendment(convention id: String, number: Int, scope: Scope) throws -> Amendment {
+        try read { db in
+            _ = try fetchConvention(id, scope: scope, db: db)
+            return try fetchAmendment(id, number: number, db: db)
+        }
+    }
+
+    /// A party of the resulting text signs; the last signature applies the
+    /// changes and makes a new revision.
+    public func signAmendment(convention id: String, number: Int, fields: JSONObject, actingFor: String?, change: ChangeContext) throws -> Amendment {
+        let (partnerID, signatory) = try Self.signature(fields)
+        return try write(change) { db, audit in
+            var convention = try fetchConvention(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
+            var amendment = try fetchAmendment(id, number: number, db: db)
+            try Self.checkActing(actingFor, for: partnerID)
+            guard amendment.status == "awaiting_signatures", convention.status == .inForce else {
+                throw RegistryError.invalidTransition("This amendment is no longer awaiting signatures.")
+            }
+            var resulting = try amendment.resultingText(of: convention, at: change.at)
+            guard resulting.partnerIDs.contains(partnerID) else {
+                throw RegistryError.conflict("Partner \(partnerID) is not a party to the amended convention.")
+            }
+            guard !amendment.signatures.contains(where: { $0.partnerID == partnerID }) else {
+                throw RegistryError.conflict("Partner \(partnerID) has already signed this amendment.")
+            }
+            amendment.signatures.append((partnerID, signatory, change.at.timestamp))
+            try audit.record("amendment.signed", entityType: "convention", entityID: id,
+                             changes: ["number": .int(Int64(number)), "partner_id": .string(partnerID), "signatory": .string(signatory)],
+                             partners: resulting.partnerIDs)
+            let signers = Set(amendment.signatures.map(\.partnerID))
+            if resulting.partnerIDs.allSatisfy(signers.contains) {
+                for index in resulting.parties.indices where resulting.parties[index].signedAt == nil {
+                    let signature = amendment.signatures.first { $0.partnerID == resulting.parties[index].partnerID }
+                    resulting.parties[index].signedAt = signature?.signedAt
+                    resulting.parties[index].signatory = signature?.signatory
+                }
+                resulting.revision = convention.revision + 1
+                resulting.version = convention.version + 1
+                amendment.status = "applied"
+                amendment.appliedAt = change.at.timestamp
+                convention = resulting
+                try saveConvention(convention, db: db, inserting: false)
+                try storeRevision(convention, at: change.at, db: db)
+                try audit.record("amendment.applied", entityType: "convention", entityID: id,
+                                 changes: ["number": .int(Int64(number)), "revision": .int(Int64(convention.revision))], partners: convention.partnerIDs)
+            }
+            try db.run("UPDATE amendments SET status = ?, document = ? WHERE convention_id = ? AND number = ?",
+                       [amendment.status, JSON.object(amendment.json).serialized(), id, number])
+            return amendment
+        }
+    }
+
+    /// Every revision's text exactly as stored when it came into force.
+    public func revisions(convention id: String, scope: Scope) throws -> [(revision: Int, text: String)] {
+        try read { db in
+            _ = try fetchConvention(id, scope: scope, db: db)
+            return try db.query("SELECT revision, document FROM convention_revisions WHERE convention_id = ? ORDER BY revision", [id])
+                .map { (Int($0.int("revision") ?? 0), $0.string("document") ?? "{}") }
+        }
+    }
+
+    public func revision(convention id: String, revision: Int, scope: Scope) throws -> String {
+        try read { db in
+            _ = try fetchConvention(id, scope: scope, db: db)
+            guard let row = try db.queryOne("SELECT document FROM convention_revisions WHERE convention_id = ? AND revision = ?", [id, revision]) else {
+                throw RegistryError.notFound("Convention \(id) has no revision \(revision).")
+            }
+            return row.string("document") ?? "{}"
+        }
+    }
+
+    /// The revision in force at the end of `date`: the latest applied on or before it.
+    public func revision(convention id: String, asOf date: String, scope: Scope) throws -> String {
+        try read { db in
+            _ = try fetchConvention(id, scope: scope, db: db)
+            guard let row = try db.queryOne(
+                "SELECT document FROM convention_revisions WHERE convention_id = ? AND applied_on <= ? ORDER BY revision DESC LIMIT 1", [id, date]
+            ) else {
+                throw RegistryError.notFound("Convention \(id) was not in force on \(date).")
+            }
+            return row.string("document") ?? "{}"
+        }
+    }
+
+    /// DESCA: marks a party in breach as defaulting, or lifts it.
+    public func setDefaulting(convention id: String, partner partnerID: String, defaulting: Bool, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+        var reason: String?
+        if defaulting {
+            var reader = FieldReader(fields, allowed: ["reason"])
+            reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true)
+            try reader.check()
+        } else {
+            try FieldReader(fields, allowed: ["reason"]).check()
+        }
+        return try write(change) { db, audit in
+            var convention = try fetchConvention(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: convention.version)
+            guard convention.partnerIDs.contains(partnerID) else {
+                throw RegistryError.notFound("Partner \(partnerID) is not a party to convention \(id).")
+            }
+            guard convention.status == .inForce else {
+                throw RegistryError.invalidTransition("Parties default on a convention in force only.")
+            }
+            let already = try defaultingParties(id, db: db).contains(partnerID)
+            if defaulting {
+                guard !already else { throw RegistryError.conflict("Partner \(partnerID) is already defaulting.") }
+                try db.run("INSERT INTO party_defaults (convention_id, partner_id, reason, since) VALUES (?, ?, ?, ?)", [id, partnerID, reason!, change.at.timestamp])
+            } else {
+                guard already else { throw RegistryError.conflict("Partner \(partnerID) is not defaulting.") }
+                try db.run("DELETE FROM party_defaults WHERE convention_id = ? AND partner_id = ?", [id, partnerID])
+            }
+            convention.updatedAt = change.at.timestamp
+            convention.version += 1
+            try saveConvention(convention, db: db, inserting: false)
+            try audit.record(defaulting ? "party.defaulted" : "party.default_lifted", entityType: "convention", entityID: id,
+                             changes: ["partner_id": .string(partnerID), "reason": reason.json], partners: convention.partnerIDs)
+            return try view(convention, db: db)
+        }
+    }
+
+    private func fetchAmendment(_ id: String, number: Int, db: Connection) throws -> Amendment {
+        guard let row = try db.queryOne("SELECT document FROM amendments WHERE convention_id = ? AND number = ?", [id, number]) else {
+            throw RegistryError.notFound("Convention \(id) has no amendment \(number).")
+        }
+        return Amendment(conventionID: id, document: try Self.document(row))
+    }
+}

@@ -1,0 +1,268 @@
+import JSON
+import SQLite
+
+/// Filters of `GET /v1/conventions`.
+public struct ConventionFilter: Sendable {
+    public var projectID: String?
+    public var partnerID: String?
+    public var status: String?
+    public var expiringWithinDays: Int?
+
+    public init(projectID: String? = nil, partnerID: String? = nil, status: String? = nil, expiringWithinDays: Int? = nil) {
+        self.projectID = projectID
+        self.partnerID = partnerID
+        self.status = status
+        self.expiringWithinDays = expiringWithinDays
+    }
+}
+
+/// A convention as served: the text and which parties default.
+public struct ConventionView: Sendable {
+    public let convention: Convention
+    public let defaulting: Set<String>
+
+    public func json(today: String = Instant.now().date) -> JSONObject {
+        convention.json(today: today, defaulting: defaulting)
+    }
+
+    public var version: Int { convention.version }
+}
+
+extension Registry {
+    public func createConvention(_ fields: JSONObject, change: ChangeContext) throws -> ConventionView {
+        let convention = try Convention(id: Identifier.make("cnv"), fields: fields, base: nil, at: change.at)
+        return try write(change) { db, audit in
+            try checkReferences(convention, db: db)
+            try saveConvention(convention, db: db, inserting: true)
+            try audit.record("convention.created", entityType: "convention", entityID: convention.id,
+                             changes: .object(convention.document), partners: convention.partnerIDs)
+            return ConventionView(convention: convention, defaulting: [])
+        }
+    }
+
+    public func convention(_ id: String, scope: Scope) throws -> ConventionView {
+        try read { db in try view(try fetchConvention(id, scope: scope, db: db), db: db) }
+    }
+
+    public func conventions(_ filter: ConventionFilter, scope: Scope, page: PageRequest, today: Instant = .now()) throws -> Page<ConventionView> {
+        try read { db in
+            var query = ListQuery("SELECT seq, document FROM conventions")
+            query.filter(ScopeFilter.convention(scope, column: "conventions.id"))
+            if let project = filter.projectID { query.filter("project_id = ?", project) }
+            if let partner = filter.partnerID {
+                query.filter("EXISTS (SELECT 1 FROM convention_parties f WHERE f.convention_id = conventions.id AND f.partner_id = ?)", partner)
+            }
+            if let status = filter.status { query.filter("status = ?", status) }
+            if let days = filter.expiringWithinDays {
+                query.filter("status = 'in_force' AND effective_until BETWEEN ? AND ?", today.date, today.adding(days: days).date)
+            }
+            let rows = try query.run(db, seqColumn: "seq", page: page)
+            return page.page(try rows.map { row in
+                let convention = Convention(document: try Self.document(row))
+                return (row.int("seq") ?? 0, try view(convention, db: db))
+            })
+        }
+    }
+
+    public func updateConvention(_ id: String, patch: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+        try write(change) { db, audit in
+            let current = try fetchConvention(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: current.version)
+            guard current.status == .draft else {
+                throw RegistryError.invalidTransition("Only a draft convention can be edited; amend one in force.")
+            }
+            let merged = JSON.object(current.writableJSON).mergePatched(with: .object(patch)).objectValue ?? [:]
+            let updated = try Convention(id: id, fields: merged, base: current, at: change.at)
+            try checkReferences(updated, db: db)
+            try saveConvention(updated, db: db, inserting: false)
+            try audit.record("convention.updated", entityType: "convention", entityID: id, changes: .object(patch),
+                             partners: Array(Set(current.partnerIDs + updated.partnerIDs)))
+            return try view(updated, db: db)
+        }
+    }
+
+    public func submitConvention(_ id: String, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+        try transition(id, ifMatch: ifMatch, change: change, from: [.draft], event: "convention.submitted") { convention in
+            convention.status = .awaitingSignatures
+            return ["status": "awaiting_signatures"]
+        }
+    }
+
+    public func terminateConvention(_ id: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+        var reader = FieldReader(fields, allowed: ["reason", "effective_on"])
+        let reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true)
+        let effectiveOn = reader.date("effective_on", required: true)
+        try reader.check()
+        return try transition(id, ifMatch: ifMatch, change: change, from: [.inForce], event: "convention.terminated") { convention in
+            convention.status = .terminated
+            convention.terminatedOn = effectiveOn
+            convention.terminationReason = reason
+            return ["status": "terminated", "terminated_on": .string(effectiveOn!), "termination_reason": .string(reason!)]
+        }
+    }
+
+    /// A party signs. The last signature puts the convention in force as revision 1.
+    public func signConvention(_ id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> ConventionView {
+        let (partnerID, signatory) = try Self.signature(fields)
+        return try write(change) { db, audit in
+            var convention = try fetchConvention(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
+            try Self.checkActing(actingFor, for: partnerID)
+            try checkVersion(ifMatch, current: convention.version)
+            guard convention.status == .awaitingSignatures else {
+                throw RegistryError.invalidTransition("Only a convention awaiting signatures can be signed (it is \(convention.status.rawValue)).")
+            }
+            guard let index = convention.parties.firstIndex(where: { $0.partnerID == partnerID }) else {
+                throw RegistryError.conflict("Partner \(partnerID) is not a party to this convention.")
+            }
+            guard convention.parties[index].signedAt == nil else {
+                throw RegistryError.conflict("Partner \(partnerID) has already signed.")
+            }
+            convention.parties[index].signedAt = change.at.timestamp
+            convention.parties[index].signatory = signatory
+            convention.updatedAt = change.at.timestamp
+            convention.version += 1
+            let partners = convention.partnerIDs
+            try audit.record("convention.signed", entityType: "convention", entityID: id,
+                             changes: ["partner_id": .string(partnerID), "signatory": .string(signatory)], partners: partners)
+            if convention.parties.allSatisfy({ $0.signedAt != nil }) {
+                convention.status = .inForce
+                convention.signedAt = change.at.timestamp
+                convention.revision = 1
+                try storeRevision(convention, at: change.at, db: db)
+                try audit.record("convention.in_force", entityType: "convention", entityID: id,
+                                 changes: ["status": "in_force", "revision": 1, "signed_at": .string(change.at.timestamp)], partners: partners)
+            }
+            try saveConvention(convention, db: db, inserting: false)
+            return try view(convention, db: db)
+        }
+    }
+
+    /// Records what a party has delivered of a pledge (no amendment needed).
+    public func recordDelivery(convention id: String, contribution contributionID: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+        var reader = FieldReader(fields, allowed: ["delivered_cents"])
+        let delivered = reader.integer("delivered_cents", required: true, minimum: 0)
+        try reader.check()
+        return try write(change) { db, audit in
+            var convention = try fetchConvention(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: convention.version)
+            guard let party = convention.parties.firstIndex(where: { $0.contributions.contains { $0.id == contributionID } }),
+                  let item = convention.parties[party].contributions.firstIndex(where: { $0.id == contributionID })
+            else { throw RegistryError.notFound("No contribution \(contributionID) in convention \(id).") }
+            guard convention.status == .inForce else {
+                throw RegistryError.invalidTransition("Deliveries are recorded on a convention in force only.")
+            }
+            let before = convention.parties[party].contributions[item].deliveredCents
+            convention.parties[party].contributions[item].deliveredCents = delivered!
+            convention.updatedAt = change.at.timestamp
+            convention.version += 1
+            try saveConvention(convention, db: db, inserting: false)
+            try audit.record("contribution.delivered", entityType: "convention", entityID: id,
+                             changes: ["contribution_id": .string(contributionID), "partner_id": .string(convention.parties[party].partnerID),
+                                       "delivered_cents": ["from": .int(before), "to": .int(delivered!)]],
+                             partners: convention.partnerIDs)
+            return try view(convention, db: db)
+        }
+    }
+
+    // MARK: - Shared steps
+
+    /// A lifecycle step: checks the status, applies `change`, saves, audits.
+    func transition(_ id: String, ifMatch: Int?, change: ChangeContext, from allowed: Set<ConventionStatus>, event: String,
+                    _ apply: (inout Convention) -> JSONObject) throws -> ConventionView {
+        try write(change) { db, audit in
+            var convention = try fetchConvention(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: convention.version)
+            guard allowed.contains(convention.status) else {
+                throw RegistryError.invalidTransition("Not allowed while the convention is \(convention.status.rawValue).")
+            }
+            let changes = apply(&convention)
+            convention.updatedAt = change.at.timestamp
+            convention.version += 1
+            try saveConvention(convention, db: db, inserting: false)
+            try audit.record(event, entityType: "convention", entityID: id, changes: .object(changes), partners: convention.partnerIDs)
+            return try view(convention, db: db)
+        }
+    }
+
+    /// A partner key acts for its own partner only (403, once the resource is known visible).
+    static func checkActing(_ actingFor: String?, for partnerID: String) throws {
+        if let actingFor, actingFor != partnerID { throw RegistryError.forbidden("A partner key acts for its own partner only.") }
+    }
+
+    static func signature(_ fields: JSONObject) throws -> (partnerID: String, signatory: String) {
+        var reader = FieldReader(fields, allowed: ["partner_id", "signatory"])
+        let partnerID = reader.string("partner_id", required: true)
+        let signatory = reader.string("signatory", required: true, maxLength: 300, trimmed: true)
+        try reader.check()
+        return (partnerID!, signatory!)
+    }
+
+    func fetchConvention(_ id: String, scope: Scope, db: Connection) throws -> Convention {
+        var sql = "SELECT document FROM conventions WHERE id = ?"
+        var arguments: [any SQLiteBindable] = [id]
+        if let condition = ScopeFilter.convention(scope, column: "conventions.id") {
+            sql += " AND " + condition.sql
+            arguments += condition.arguments
+        }
+        guard let row = try db.queryOne(sql, arguments) else { throw RegistryError.notFound("No convention \(id).") }
+        return Convention(document: try Self.document(row))
+    }
+
+    func view(_ convention: Convention, db: Connection) throws -> ConventionView {
+        ConventionView(convention: convention, defaulting: try defaultingParties(convention.id, db: db))
+    }
+
+    func defaultingParties(_ conventionID: String, db: Connection) throws -> Set<String> {
+        Set(try db.query("SELECT partner_id FROM party_defaults WHERE convention_id = ?", [conventionID]).compactMap { $0.string("partner_id") })
+    }
+
+    static func document(_ row: Row) throws -> JSONObject {
+        guard let object = try JSON.parse(row.string("document") ?? "").objectValue else {
+            throw RegistryError.conflict("A stored document is not an object.")
+        }
+        return object
+    }
+
+    /// The project and every party must exist (422 otherwise).
+    func checkReferences(_ convention: Convention, db: Connection) throws {
+        var errors: [FieldError] = []
+        if try db.queryOne("SELECT 1 FROM projects WHERE id = ?", [convention.projectID]) == nil {
+            errors.append(FieldError(field: "project_id", message: "no such project"))
+        }
+        for (index, party) in convention.parties.enumerated() where try db.queryOne("SELECT 1 FROM partners WHERE id = ?", [party.partnerID]) == nil {
+            errors.append(FieldError(field: "parties[\(index)].partner_id", message: "no such partner"))
+        }
+        if !errors.isEmpty { throw RegistryError.validation(errors) }
+    }
+
+    func saveConvention(_ convention: Convention, db: Connection, inserting: Bool) throws {
+        let document = JSON.object(convention.document).serialized()
+        if inserting {
+            try db.run("""
+                INSERT INTO conventions (id, project_id, status, effective_until, revision, document, created_at, updated_at, version)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [convention.id, convention.projectID, convention.status.rawValue, convention.effectiveUntil, convention.revision,
+                      document, convention.createdAt, convention.updatedAt, convention.version])
+        } else {
+            try db.run("""
+                UPDATE conventions SET project_id = ?, status = ?, effective_until = ?, revision = ?, document = ?, updated_at = ?, version = ?
+                WHERE id = ?
+                """, [convention.projectID, convention.status.rawValue, convention.effectiveUntil, convention.revision, document,
+                      convention.updatedAt, convention.version, convention.id])
+            try db.run("DELETE FROM convention_parties WHERE convention_id = ?", [convention.id])
+        }
+        for party in convention.parties {
+            try db.run("INSERT INTO convention_parties (convention_id, partner_id) VALUES (?, ?)", [convention.id, party.partnerID])
+        }
+    }
+
+    /// Keeps the text of a revision that has just come into force, forever.
+    func storeRevision(_ convention: Convention, at: Instant, db: Connection) throws {
+        var text = convention.document
+        text["updated_at"] = .string(at.timestamp)
+        try db.run(
+            "INSERT INTO convention_revisions (convention_id, revision, applied_on, applied_at, document) VALUES (?, ?, ?, ?, ?)",
+            [convention.id, convention.revision, at.date, at.timestamp, JSON.object(text).serialized()]
+        )
+    }
+}

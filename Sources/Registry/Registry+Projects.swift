@@ -1,0 +1,155 @@
+import JSON
+import SQLite
+
+/// Filters of `GET /v1/projects`.
+public struct ProjectFilter: Sendable {
+    public var status: String?
+    public var partnerID: String?
+    public var q: String?
+
+    public init(status: String? = nil, partnerID: String? = nil, q: String? = nil) {
+        self.status = status
+        self.partnerID = partnerID
+        self.q = q
+    }
+}
+
+extension Registry {
+    public func createProject(_ fields: JSONObject, change: ChangeContext) throws -> Project {
+        let project = try Project(id: Identifier.make("prj"), fields: fields, current: nil, at: change.at)
+        return try write(change) { db, audit in
+            try save(project, db: db, inserting: true)
+            try audit.record("project.created", entityType: "project", entityID: project.id, changes: .object(project.json), partners: [])
+            return project
+        }
+    }
+
+    public func project(_ id: String, scope: Scope) throws -> Project {
+        try read { db in try fetchProject(id, scope: scope, db: db) }
+    }
+
+    public func projects(_ filter: ProjectFilter, scope: Scope, page: PageRequest) throws -> Page<Project> {
+        try read { db in
+            var query = ListQuery("SELECT * FROM projects")
+            query.filter(ScopeFilter.project(scope, column: "projects.id"))
+            if let status = filter.status { query.filter("status = ?", status) }
+            if let partner = filter.partnerID {
+                query.filter("EXISTS (SELECT 1 FROM project_partners f WHERE f.project_id = projects.id AND f.partner_id = ?)", partner)
+            }
+            if let q = filter.q, !q.isEmpty { query.filter("instr(lower(title), ?) > 0", q.lowercased()) }
+            let rows = try query.run(db, seqColumn: "seq", page: page)
+            return page.page(try rows.map { ($0.int("seq") ?? 0, Project(row: $0, partners: try participants(of: $0.string("id") ?? "", db: db))) })
+        }
+    }
+
+    public func updateProject(_ id: String, patch: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> Project {
+        try write(change) { db, audit in
+            let current = try fetchProject(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: current.version)
+            let merged = JSON.object(current.writableJSON).mergePatched(with: .object(patch)).objectValue ?? [:]
+            let updated = try Project(id: id, fields: merged, current: current, at: change.at)
+            try save(updated, db: db, inserting: false)
+            let partners = current.partners.map(\.partnerID)
+            try audit.record("project.updated", entityType: "project", entityID: id, changes: .object(patch), partners: partners)
+            if updated.status != current.status {
+                try audit.record("project.status_changed", entityType: "project", entityID: id,
+                                 changes: ["from": .string(current.status.rawValue), "to": .string(updated.status.rawValue)], partners: partners)
+            }
+            return updated
+        }
+    }
+
+    public func deleteProject(_ id: String, ifMatch: Int?, change: ChangeContext) throws {
+        try write(change) { db, audit in
+            let current = try fetchProject(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: current.version)
+            if try db.queryOne("SELECT 1 FROM conventions WHERE project_id = ? LIMIT 1", [id]) != nil {
+                throw RegistryError.inUse("The project has conventions.")
+            }
+            try db.run("DELETE FROM measurements WHERE indicator_id IN (SELECT id FROM indicators WHERE project_id = ?)", [id])
+            try db.run("DELETE FROM indicators WHERE project_id = ?", [id])
+            try db.run("DELETE FROM projects WHERE id = ?", [id])
+            try audit.record("project.deleted", entityType: "project", entityID: id, changes: .object(current.json), partners: current.partners.map(\.partnerID))
+        }
+    }
+
+    /// `PUT /v1/projects/{id}/partners/{partner_id}`: true when the participant is new.
+    public func setParticipant(project id: String, partner partnerID: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> (project: Project, created: Bool) {
+        var reader = FieldReader(fields, allowed: ["role"])
+        let role = reader.oneOf("role", Project.roles, required: true)
+        try reader.check()
+        return try write(change) { db, audit in
+            let current = try fetchProject(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: current.version)
+            _ = try fetchPartner(partnerID, db: db)
+            let existing = current.partners.first { $0.partnerID == partnerID }
+            if role == "lead", current.partners.contains(where: { $0.role == "lead" && $0.partnerID != partnerID }) {
+                throw RegistryError.conflict("The project already has a lead.")
+            }
+            if let existing {
+                try db.run("UPDATE project_partners SET role = ? WHERE project_id = ? AND partner_id = ?", [role!, id, partnerID])
+                _ = existing
+            } else {
+                let next = try db.queryOne("SELECT ifnull(max(added_seq), 0) + 1 AS n FROM project_partners WHERE project_id = ?", [id])?.int("n") ?? 1
+                try db.run("INSERT INTO project_partners (project_id, partner_id, role, added_seq) VALUES (?, ?, ?, ?)", [id, partnerID, role!, next])
+            }
+            try bumpProject(id, current: current, at: change.at, db: db)
+            let project = try fetchProject(id, scope: .everything, db: db)
+            try audit.record(existing == nil ? "project.partner_added" : "project.partner_changed", entityType: "project", entityID: id,
+                             changes: ["partner_id": .string(partnerID), "role": .string(role!)], partners: project.partners.map(\.partnerID))
+            return (project, existing == nil)
+        }
+    }
+
+    public func removeParticipant(project id: String, partner partnerID: String, ifMatch: Int?, change: ChangeContext) throws {
+        try write(change) { db, audit in
+            let current = try fetchProject(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: current.version)
+            guard current.partners.contains(where: { $0.partnerID == partnerID }) else {
+                throw RegistryError.notFound("Partner \(partnerID) does not take part in project \(id).")
+            }
+            try db.run("DELETE FROM project_partners WHERE project_id = ? AND partner_id = ?", [id, partnerID])
+            try bumpProject(id, current: current, at: change.at, db: db)
+            try audit.record("project.partner_removed", entityType: "project", entityID: id,
+                             changes: ["partner_id": .string(partnerID)], partners: current.partners.map(\.partnerID))
+        }
+    }
+
+    func fetchProject(_ id: String, scope: Scope, db: Connection) throws -> Project {
+        var sql = "SELECT * FROM projects WHERE id = ?"
+        var arguments: [any SQLiteBindable] = [id]
+        if let condition = ScopeFilter.project(scope, column: "projects.id") {
+            sql += " AND " + condition.sql
+            arguments += condition.arguments
+        }
+        guard let row = try db.queryOne(sql, arguments) else { throw RegistryError.notFound("No project \(id).") }
+        return Project(row: row, partners: try participants(of: id, db: db))
+    }
+
+    private func participants(of projectID: String, db: Connection) throws -> [(String, String)] {
+        try db.query("SELECT partner_id, role FROM project_partners WHERE project_id = ? ORDER BY added_seq", [projectID])
+            .map { ($0.string("partner_id") ?? "", $0.string("role") ?? "") }
+    }
+
+    private func bumpProject(_ id: String, current: Project, at: Instant, db: Connection) throws {
+        try db.run("UPDATE projects SET version = ?, updated_at = ? WHERE id = ?", [current.version + 1, at.timestamp, id])
+    }
+
+    private func save(_ project: Project, db: Connection, inserting: Bool) throws {
+        let values: [any SQLiteBindable] = [
+            project.title, project.description, project.discipline, project.status.rawValue, project.startsOn, project.endsOn,
+            project.budgetCents, project.currency, project.updatedAt, project.version, project.id,
+        ]
+        if inserting {
+            try db.run("""
+                INSERT INTO projects (title, description, discipline, status, starts_on, ends_on, budget_cents, currency, updated_at, version, id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, values + [project.createdAt])
+        } else {
+            try db.run("""
+                UPDATE projects SET title = ?, description = ?, discipline = ?, status = ?, starts_on = ?, ends_on = ?,
+                budget_cents = ?, currency = ?, updated_at = ?, version = ? WHERE id = ?
+                """, values)
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import SQLite
+
+extension Registry {
+    /// Whether the project exists and lies in `scope`.
+    public func isVisible(project id: String, scope: Scope) -> Bool {
+        exists("SELECT 1 FROM projects p WHERE p.id = ?", id, ScopeFilter.project(scope, column: "p.id"))
+    }
+
+    public func isVisible(convention id: String, scope: Scope) -> Bool {
+        exists("SELECT 1 FROM conventions c WHERE c.id = ?", id, ScopeFilter.convention(scope, column: "c.id"))
+    }
+
+    public func isVisible(decision id: String, scope: Scope) -> Bool {
+        exists("SELECT 1 FROM decisions d WHERE d.id = ?", id, ScopeFilter.convention(scope, column: "d.convention_id"))
+    }
+
+    public func isVisible(indicator id: String, scope: Scope) -> Bool {
+        exists("SELECT 1 FROM indicators i WHERE i.id = ?", id, ScopeFilter.project(scope, column: "i.project_id"))
+    }
+
+    private func exists(_ sql: String, _ id: String, _ condition: (sql: String, arguments: [any SQLiteBindable])?) -> Bool {
+        let fullSQL = condition.map { sql + " AND " + $0.sql } ?? sql
+        let arguments: [any SQLiteBindable] = [id] + (condition?.arguments ?? [])
+        return ((try? read { db in try db.queryOne(fullSQL, arguments) }) ?? nil) != nil
+    }
+}

@@ -1,0 +1,61 @@
+import JSON
+import SQLite
+
+/// The registry: partners, projects, conventions, decisions, indicators and
+/// their audit trail, stored in SQLite. Every write runs in one transaction
+/// together with its audit entry, so a failed request changes nothing.
+public final class Registry: Sendable {
+    let pool: DatabasePool
+
+    public init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    func read<T>(_ body: (Connection) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    /// Runs `body` in an immediate transaction; its audit entries commit with it.
+    func write<T>(_ change: ChangeContext, _ body: (Connection, AuditLog) throws -> T) throws -> T {
+        try pool.write { db in
+            try db.transaction(.immediate) {
+                try body(db, AuditLog(db: db, change: change))
+            }
+        }
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    public func isReady() -> Bool {
+        (try? read { db in try db.queryOne("SELECT 1") }) != nil
+    }
+}
+
+/// Who makes a change and under which request: what the audit entry records.
+public struct ChangeContext: Sendable {
+    /// The API key id of the caller (`key_…`), or `system`.
+    public let actor: String
+    public let requestID: String
+    public let at: Instant
+
+    public init(actor: String, requestID: String, at: Instant = .now()) {
+        self.actor = actor
+        self.requestID = requestID
+        self.at = at
+    }
+}
+
+/// What a caller may see: everything, or the world of one partner (API.md §2).
+public enum Scope: Sendable, Equatable {
+    case everything
+    case partner(String)
+
+    var partnerID: String? {
+        if case .partner(let id) = self { return id }
+        return nil
+    }
+}
+
+/// The version an `If-Match` names, checked inside the write's transaction.
+func checkVersion(_ expected: Int?, current: Int) throws(RegistryError) {
+    if let expected, expected != current { throw .preconditionFailed(currentVersion: current) }
+}

@@ -1,0 +1,61 @@
+import SQLite
+
+/// The single place where a partner key's world is turned into SQL: every
+/// scoped query goes through these conditions (API.md §2).
+enum ScopeFilter {
+    /// A condition on a row whose project id is in `column`.
+    static func project(_ scope: Scope, column: String) -> (sql: String, arguments: [any SQLiteBindable])? {
+        guard let partner = scope.partnerID else { return nil }
+        return ("EXISTS (SELECT 1 FROM project_partners pp WHERE pp.project_id = \(column) AND pp.partner_id = ?)", [partner])
+    }
+
+    /// A condition on a row whose convention id is in `column`.
+    static func convention(_ scope: Scope, column: String) -> (sql: String, arguments: [any SQLiteBindable])? {
+        guard let partner = scope.partnerID else { return nil }
+        return ("EXISTS (SELECT 1 FROM convention_parties cp WHERE cp.convention_id = \(column) AND cp.partner_id = ?)", [partner])
+    }
+
+    /// A condition on an audit row whose seq is in `column`.
+    static func audit(_ scope: Scope, column: String) -> (sql: String, arguments: [any SQLiteBindable])? {
+        guard let partner = scope.partnerID else { return nil }
+        return ("EXISTS (SELECT 1 FROM audit_partners ap WHERE ap.audit_seq = \(column) AND ap.partner_id = ?)", [partner])
+    }
+}
+
+/// A `SELECT … WHERE … ORDER BY seq LIMIT ?` assembled from optional filters,
+/// every value bound as a parameter.
+struct ListQuery {
+    private let base: String
+    private var conditions: [String] = []
+    private var arguments: [any SQLiteBindable] = []
+
+    init(_ base: String) {
+        self.base = base
+    }
+
+    mutating func filter(_ sql: String, _ values: any SQLiteBindable...) {
+        conditions.append(sql)
+        arguments.append(contentsOf: values)
+    }
+
+    mutating func filter(_ condition: (sql: String, arguments: [any SQLiteBindable])?) {
+        guard let condition else { return }
+        conditions.append(condition.sql)
+        arguments.append(contentsOf: condition.arguments)
+    }
+
+    /// Rows after `page.after` in `seq` order, one more than the limit.
+    func run(_ db: Connection, seqColumn: String, page: PageRequest, descending: Bool = false) throws -> [Row] {
+        var all = conditions
+        var values = arguments
+        if page.after > 0 {
+            all.append("\(seqColumn) \(descending ? "<" : ">") ?")
+            values.append(page.after)
+        }
+        var sql = base
+        if !all.isEmpty { sql += " WHERE " + all.joined(separator: " AND ") }
+        sql += " ORDER BY \(seqColumn) \(descending ? "DESC" : "ASC") LIMIT ?"
+        values.append(page.sqlLimit)
+        return try db.query(sql, values)
+    }
+}

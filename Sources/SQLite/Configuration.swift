@@ -1,0 +1,46 @@
+/// Settings applied to every connection when it is opened.
+public struct Configuration: Sendable {
+    /// How hard SQLite works to get a commit onto disk (`PRAGMA synchronous`).
+    ///
+    /// The default is `.full`: in WAL mode SQLite then syncs the log on every
+    /// commit, so a transaction that has committed survives a power loss or OS
+    /// crash. `.normal` syncs only at checkpoints — faster, and the database
+    /// still cannot corrupt, but the last few commits may roll back after a
+    /// power loss. `.off` hands data to the OS without syncing at all.
+    public enum Synchronous: String, Sendable {
+        case off = "OFF"
+        case normal = "NORMAL"
+        case full = "FULL"
+    }
+
+    /// How long a statement waits for another connection's lock before failing
+    /// with `SQLITE_BUSY` (via `sqlite3_busy_timeout`). Default: 5 seconds.
+    public var busyTimeout: Duration
+    /// `PRAGMA synchronous`. Default: `.full` (see `Synchronous`).
+    public var synchronous: Synchronous
+    /// `PRAGMA foreign_keys`: enforce FOREIGN KEY constraints. Default: `true`.
+    public var foreignKeys: Bool
+    /// How many reader connections a `DatabasePool` opens (at least one). Default: 4.
+    public var readerCount: Int
+
+    /// Creates a configuration; every argument has the documented default.
+    public init(
+        busyTimeout: Duration = .milliseconds(5000),
+        synchronous: Synchronous = .full,
+        foreignKeys: Bool = true,
+        readerCount: Int = 4
+    ) {
+        self.busyTimeout = busyTimeout
+        self.synchronous = synchronous
+        self.foreignKeys = foreignKeys
+        self.readerCount = readerCount
+    }
+
+    /// `busyTimeout` in whole milliseconds, clamped to what `sqlite3_busy_timeout` takes.
+    var busyTimeoutMilliseconds: Int32 {
+        let (seconds, attoseconds) = busyTimeout.components
+        // Capping the seconds first keeps the multiplication from overflowing.
+        let milliseconds = min(max(seconds, 0), Int64(Int32.max)) * 1000 + attoseconds / 1_000_000_000_000_000
+        return Int32(clamping: milliseconds)
+    }
+}

@@ -1,0 +1,40 @@
+/// Parsed command-line words: a command path and `--flag value` options.
+struct Arguments {
+    var commands: [String] = []
+    var options: [String: String] = [:]
+    var flags: Set<String> = []
+
+    /// Options that take a value; anything else starting with `--` is a flag.
+    static let valued: Set<String> = ["--host", "--port", "--db", "--name", "--role", "--partner", "--migrations", "--synchronous", "--url"]
+
+    init(_ words: [String]) throws(UsageError) {
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            if word.hasPrefix("--") {
+                let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+                if Self.valued.contains(parts[0]) {
+                    if parts.count == 2 {
+                        options[parts[0]] = parts[1]
+                    } else {
+                        guard index + 1 < words.count else { throw UsageError("\(word) needs a value") }
+                        options[word] = words[index + 1]
+                        index += 1
+                    }
+                } else {
+                    flags.insert(word)
+                }
+            } else if word == "-h" {
+                flags.insert("--help")
+            } else {
+                commands.append(word)
+            }
+            index += 1
+        }
+    }
+}
+
+struct UsageError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,61 @@
+import Dispatch
+import EntenteAPI
+import Foundation
+import HTTPServer
+import Registry
+
+/// `entente serve`: migrate, make sure an admin key exists, serve until SIGTERM/SIGINT.
+struct Serve {
+    let arguments: Arguments
+    let environment: [String: String]
+
+    func run() throws {
+        let host = arguments.options["--host"] ?? environment["ENTENTE_HOST"] ?? "127.0.0.1"
+        let portText = arguments.options["--port"] ?? environment["ENTENTE_PORT"] ?? "8080"
+        guard let port = Int(portText), (0...65535).contains(port) else { throw UsageError("--port must be 0–65535") }
+
+        let database = try Database.open(arguments: arguments, environment: environment)
+        try bootstrapAdminKey(database.registry)
+        let openAPI = ResourceLocator.find("docs/openapi.yaml", explicit: environment["ENTENTE_OPENAPI"])
+            .flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) } ?? []
+        let api = EntenteAPI(registry: database.registry, openAPIDocument: openAPI)
+        let server = try HTTPServer.start(
+            configuration: ServerConfiguration(host: host, port: port),
+            responder: api,
+            observer: AccessLog(log: log)
+        )
+        log.write("started", [("version", version), ("host", host), ("port", server.port), ("database", database.pool.path)])
+
+        // Signals arrive on a Dispatch source rather than in an async-signal handler.
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        let sources = [SIGTERM, SIGINT].map { number in
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                log.write("stopping", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
+                server.shutdown()
+            }
+            source.resume()
+            return source
+        }
+        server.waitUntilStopped()
+        sources.forEach { $0.cancel() }
+        database.pool.close()
+        log.write("stopped")
+    }
+
+    /// `ENTENTE_ADMIN_KEY` seeds that token as an admin key; otherwise, on an
+    /// empty key table, a new admin token is made and printed once.
+    private func bootstrapAdminKey(_ registry: Registry) throws {
+        if let seeded = environment["ENTENTE_ADMIN_KEY"], !seeded.isEmpty {
+            if try !registry.hasActiveKey(token: seeded) {
+                let (key, _) = try registry.createKey(name: "ENTENTE_ADMIN_KEY", role: .admin, partnerID: nil, token: seeded)
+                log.write("admin key seeded from ENTENTE_ADMIN_KEY", [("key_id", key.id)])
+            }
+        } else if try registry.keyCount() == 0 {
+            let (key, token) = try registry.createKey(name: "bootstrap admin", role: .admin, partnerID: nil)
+            log.write("bootstrap admin key created; its token is printed once on stderr", [("key_id", key.id)])
+            FileHandle.standardError.write(Data("\nFirst admin token (shown once, keep it safe):\n\n    \(token)\n\n".utf8))
+        }
+    }
+}
