@@ -20,6 +20,10 @@ public final class EntenteAPI: HTTPResponder {
         Self.addKeyRoutes(to: &table)
         Self.addPartnerRoutes(to: &table)
         Self.addProjectRoutes(to: &table)
+        Self.addConventionRoutes(to: &table)
+        Self.addGovernanceRoutes(to: &table)
+        Self.addIndicatorRoutes(to: &table)
+        Self.addAuditRoutes(to: &table)
         routes = table
     }
 

@@ -22,12 +22,13 @@ struct RequestContext {
     }
 
     /// The body as a JSON object: 415 for another media type, 400 for bad JSON,
-    /// 422 when it is not an object. An empty body without a type is `{}`
+    /// 422 when it is not an object. An empty body, untyped or typed JSON, is `{}`
     /// (action endpoints such as `submit` need none).
     func jsonBody() throws(APIError) -> JSONObject {
         let type = request.headers["Content-Type"]
-        if request.body.isEmpty && type == nil { return [:] }
-        guard let type, Self.isJSON(type, allowMergePatch: request.method == "PATCH") else {
+        let isJSON = type.map { Self.isJSON($0, allowMergePatch: request.method == "PATCH") }
+        if request.body.isEmpty && isJSON != false { return [:] }
+        guard isJSON == true else {
             let accepted = request.method == "PATCH" ? "application/json or application/merge-patch+json" : "application/json"
             throw APIError(status: 415, code: "unsupported_media_type", detail: "Send the body as \(accepted).")
         }

@@ -28,6 +28,17 @@ enum Responses {
         resource(object, version: version, context: context, status: 201, location: location)
     }
 
+    /// A stored JSON document served byte for byte (revisions are never re-encoded).
+    static func stored(_ text: String) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array(text.utf8))
+    }
+
+    /// Stored documents as a list, each embedded as stored.
+    static func storedList(_ texts: [String]) -> HTTPResponse {
+        let body = "{\"items\":[" + texts.joined(separator: ",") + "],\"next_cursor\":null}"
+        return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array(body.utf8))
+    }
+
     static func noContent() -> HTTPResponse {
         HTTPResponse(status: 204)
     }

@@ -60,7 +60,7 @@ public struct Partner: Sendable {
         let name = reader.string("name", required: true, maxLength: 200, trimmed: true)
         let kind = reader.oneOf("kind", Self.kinds, required: true)
         let legalName = reader.string("legal_name", maxLength: 300)
-        let country = reader.string("country")
+        let country = reader.string("country")?.uppercased()
         if let country, !(country.utf8.count == 2 && country.utf8.allSatisfy { (0x41...0x5A).contains($0) }) {
             reader.fail("country", "an ISO 3166-1 alpha-2 code in capitals, such as FR")
         }

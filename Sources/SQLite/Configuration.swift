@@ -7,10 +7,12 @@ public struct Configuration: Sendable {
     /// crash. `.normal` syncs only at checkpoints — faster, and the database
     /// still cannot corrupt, but the last few commits may roll back after a
     /// power loss. `.off` hands data to the OS without syncing at all.
+    /// The raw values are the lowercase pragma arguments (`"full"`), so a
+    /// command-line or environment setting maps with `init(rawValue:)`.
     public enum Synchronous: String, Sendable {
-        case off = "OFF"
-        case normal = "NORMAL"
-        case full = "FULL"
+        case off
+        case normal
+        case full
     }
 
     /// How long a statement waits for another connection's lock before failing

@@ -161,7 +161,7 @@ public final class Connection {
     /// in which case a fresh statement so the outer iteration is not disturbed.
     private func boundStatement(_ sql: String, _ arguments: [any SQLiteBindable]) throws -> Statement {
         let statement: Statement
-        if let cached = statementCache[sql], cached.isBusy, false {
+        if let cached = statementCache[sql], cached.isBusy {
             statement = try prepare(sql)
         } else {
             statement = try cachedStatement(sql)

@@ -1,0 +1,121 @@
+import HTTPServer
+import JSON
+import Registry
+
+extension EntenteAPI {
+    static let conventionCSVColumns = [
+        "id", "project_id", "title", "reference", "status", "currency", "effective_from", "effective_until", "notice_days",
+        "expired", "revision", "signed_at", "terminated_on", "termination_reason", "created_at", "updated_at", "version",
+    ]
+
+    static func addConventionRoutes(to table: inout RouteTable) {
+        table.add("POST", "/v1/conventions", .write) { api, context in
+            let view = try api.registry.createConvention(try context.jsonBody(), change: context.change)
+            return Responses.created(view.json(), version: view.version, location: "/v1/conventions/\(view.convention.id)", context: context)
+        }
+        table.add("GET", "/v1/conventions", .read) { api, context in
+            var days: Int?
+            if let raw = context.query["expiring_within_days"] {
+                guard let value = Int(raw), raw.allSatisfy(\.isASCIIDigit), value <= 36_500 else {
+                    throw APIError.badRequest("expiring_within_days must be a whole number of days.",
+                                              errors: [FieldError(field: "expiring_within_days", message: "a non-negative integer")])
+                }
+                days = value
+            }
+            let filter = ConventionFilter(
+                projectID: context.query["project_id"], partnerID: context.query["partner_id"],
+                status: try context.filter("status", oneOf: ConventionStatus.allCases.map(\.rawValue)), expiringWithinDays: days
+            )
+            let page = try api.registry.conventions(filter, scope: context.scope, page: try context.pageRequest())
+            return Responses.list(page, context: context, csvColumns: conventionCSVColumns) { $0.json() }
+        }
+        table.add("GET", "/v1/conventions/{id}", .read) { api, context in
+            if let asOf = context.query["as_of"] {
+                guard CalendarDate.isValid(asOf) else {
+                    throw APIError.badRequest("as_of must be a date as YYYY-MM-DD.", errors: [FieldError(field: "as_of", message: "a date as YYYY-MM-DD")])
+                }
+                return Responses.stored(try api.registry.revision(convention: context.parameter("id"), asOf: asOf, scope: context.scope))
+            }
+            let view = try api.registry.convention(context.parameter("id"), scope: context.scope)
+            return Responses.resource(view.json(), version: view.version, context: context)
+        }
+        table.add("PATCH", "/v1/conventions/{id}", .write, resource: .convention) { api, context in
+            let view = try api.registry.updateConvention(context.parameter("id"), patch: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
+            return Responses.resource(view.json(), version: view.version, context: context)
+        }
+        table.add("POST", "/v1/conventions/{id}/submit", .write, resource: .convention) { api, context in
+            try FieldsAllowed.none(try context.jsonBody())
+            let view = try api.registry.submitConvention(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)
+            return Responses.resource(view.json(), version: view.version, context: context)
+        }
+        table.add("POST", "/v1/conventions/{id}/signatures", .partnerAction, resource: .convention) { api, context in
+            let view = try api.registry.signConvention(context.parameter("id"), fields: try context.jsonBody(), ifMatch: try context.ifMatch(),
+                                                       actingFor: context.principal?.partnerID, change: context.change)
+            return Responses.resource(view.json(), version: view.version, context: context, status: 201)
+        }
+        table.add("POST", "/v1/conventions/{id}/termination", .write, resource: .convention) { api, context in
+            let view = try api.registry.terminateConvention(context.parameter("id"), fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
+            return Responses.resource(view.json(), version: view.version, context: context)
+        }
+        table.add("PATCH", "/v1/conventions/{id}/contributions/{contribution_id}", .write, resource: .convention) { api, context in
+            let view = try api.registry.recordDelivery(convention: context.parameter("id"), contribution: context.parameter("contribution_id"),
+                                                       fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
+            return Responses.resource(view.json(), version: view.version, context: context)
+        }
+        table.add("POST", "/v1/conventions/{id}/amendments", .write, resource: .convention) { api, context in
+            let id = context.parameter("id")
+            let amendment = try api.registry.proposeAmendment(convention: id, fields: try context.jsonBody(), change: context.change)
+            return Responses.json(.object(amendment.json), status: 201, headers: HTTPHeaders([("Location", "/v1/conventions/\(id)/amendments/\(amendment.number)")]))
+        }
+        table.add("GET", "/v1/conventions/{id}/amendments", .read) { api, context in
+            let amendments = try api.registry.amendments(convention: context.parameter("id"), scope: context.scope)
+            return Responses.json(.object(["items": .array(amendments.map { .object($0.json) }), "next_cursor": .null]))
+        }
+        table.add("GET", "/v1/conventions/{id}/amendments/{number}", .read) { api, context in
+            let amendment = try api.registry.amendment(convention: context.parameter("id"), number: try context.number("number"), scope: context.scope)
+            return Responses.json(.object(amendment.json))
+        }
+        table.add("POST", "/v1/conventions/{id}/amendments/{number}/signatures", .partnerAction, resource: .convention) { api, context in
+            let amendment = try api.registry.signAmendment(convention: context.parameter("id"), number: try context.number("number"), fields: try context.jsonBody(),
+                                                           actingFor: context.principal?.partnerID, change: context.change)
+            return Responses.json(.object(amendment.json), status: 201)
+        }
+        table.add("GET", "/v1/conventions/{id}/revisions", .read) { api, context in
+            let revisions = try api.registry.revisions(convention: context.parameter("id"), scope: context.scope)
+            return Responses.storedList(revisions.map(\.text))
+        }
+        table.add("GET", "/v1/conventions/{id}/revisions/{revision}", .read) { api, context in
+            Responses.stored(try api.registry.revision(convention: context.parameter("id"), revision: try context.number("revision"), scope: context.scope))
+        }
+        table.add("POST", "/v1/conventions/{id}/parties/{partner_id}/default", .write, resource: .convention) { api, context in
+            let view = try api.registry.setDefaulting(convention: context.parameter("id"), partner: context.parameter("partner_id"), defaulting: true,
+                                                      fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
+            return Responses.resource(view.json(), version: view.version, context: context)
+        }
+        table.add("DELETE", "/v1/conventions/{id}/parties/{partner_id}/default", .write, resource: .convention) { api, context in
+            let view = try api.registry.setDefaulting(convention: context.parameter("id"), partner: context.parameter("partner_id"), defaulting: false,
+                                                      fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
+            return Responses.resource(view.json(), version: view.version, context: context)
+        }
+    }
+}
+
+/// Action endpoints whose body carries nothing.
+enum FieldsAllowed {
+    static func none(_ body: JSONObject) throws(APIError) {
+        guard body.isEmpty else {
+            throw APIError(status: 422, code: "validation_failed", detail: "This action takes no fields.",
+                           errors: body.keys.map { FieldError(field: $0, message: "unknown field") })
+        }
+    }
+}
+
+extension RequestContext {
+    /// A positive integer path parameter (404 otherwise: no such sub-resource).
+    func number(_ name: String) throws(APIError) -> Int {
+        guard let value = Int(parameter(name)), value >= 1, parameter(name).allSatisfy(\.isASCIIDigit) else {
+            throw .notFound("No \(name) \(parameter(name)).")
+        }
+        return value
+    }
+}

@@ -1,0 +1,31 @@
+import HTTPServer
+import JSON
+import Registry
+
+extension EntenteAPI {
+    static func addIndicatorRoutes(to table: inout RouteTable) {
+        table.add("POST", "/v1/projects/{id}/indicators", .write, resource: .project) { api, context in
+            let indicator = try api.registry.createIndicator(project: context.parameter("id"), fields: try context.jsonBody(), change: context.change)
+            return Responses.created(indicator.json, version: indicator.version, location: "/v1/indicators/\(indicator.id)", context: context)
+        }
+        table.add("GET", "/v1/projects/{id}/indicators", .read) { api, context in
+            let page = try api.registry.indicators(project: context.parameter("id"), scope: context.scope, page: try context.pageRequest())
+            return Responses.list(page, context: context) { $0.json }
+        }
+        table.add("GET", "/v1/indicators/{id}", .read) { api, context in
+            let indicator = try api.registry.indicator(context.parameter("id"), scope: context.scope)
+            return Responses.resource(indicator.json, version: indicator.version, context: context)
+        }
+        // Partner keys record measurements on the indicators of their own projects.
+        table.add("POST", "/v1/indicators/{id}/measurements", .partnerAction, resource: .indicator) { api, context in
+            let (measurement, _) = try api.registry.recordMeasurement(indicator: context.parameter("id"), fields: try context.jsonBody(),
+                                                                      scope: context.scope, change: context.change)
+            return Responses.json(.object(measurement.json), status: 201,
+                                  headers: HTTPHeaders([("Location", "/v1/indicators/\(context.parameter("id"))/measurements")]))
+        }
+        table.add("GET", "/v1/indicators/{id}/measurements", .read) { api, context in
+            let items = try api.registry.measurements(indicator: context.parameter("id"), scope: context.scope)
+            return Responses.json(.object(["items": .array(items.map { .object($0.json) }), "next_cursor": .null]))
+        }
+    }
+}

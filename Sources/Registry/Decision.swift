@@ -1,0 +1,123 @@
+import Governance
+import JSON
+
+/// A decision the parties of a convention vote on (API.md §7). Its electorate
+/// and their weights are fixed when it opens: the revision in force, the
+/// parties not defaulting then, and the governance of that text.
+public struct Decision: Sendable {
+    public let id: String
+    public let conventionID: String
+    public let revision: Int
+    public let title: String
+    public let description: String?
+    /// The rule as written (a name or a number).
+    public let majority: JSON
+    /// The governance at opening, with the decision's majority.
+    let governance: JSONObject
+    /// The electorate: non-defaulting parties at opening, with their pledges.
+    let electorate: [(partnerID: String, contributionCents: Int64)]
+    public var votes: [(partnerID: String, choice: VoteChoice, castAt: String)]
+    public var status: String
+    public var outcome: DecisionOutcome?
+    public let closesAt: String?
+    public var closedAt: String?
+    public let createdAt: String
+    public var updatedAt: String
+    public var version: Int
+
+    /// The frozen weights, by partner id.
+    var weights: [String: Rational] {
+        let rules = GovernanceSettings.rules(governance)
+        let shares = (try? Governance.shares(of: electorate.map { Party(id: $0.partnerID, contributionCents: $0.contributionCents) }, under: rules)) ?? []
+        return Dictionary(uniqueKeysWithValues: zip(electorate.map(\.partnerID), shares))
+    }
+
+    public var tally: Tally {
+        let rules = GovernanceSettings.rules(governance)
+        let weights = self.weights
+        let parties = electorate.map { member in
+            DecisionParty(id: member.partnerID, weight: weights[member.partnerID] ?? .zero, vote: votes.first { $0.partnerID == member.partnerID }?.choice)
+        }
+        return Governance.tally(parties: parties, majority: rules.majority, quorumPercent: rules.quorumPercent,
+                                quorumMembersPercent: rules.quorumMembersPercent, vetoPartyIDs: Set(rules.vetoPartnerIDs))
+    }
+
+    public var json: JSONObject {
+        let tally = self.tally
+        let weights = self.weights
+        return [
+            "id": .string(id), "convention_id": .string(conventionID), "revision": .int(Int64(revision)),
+            "title": .string(title), "description": description.json, "majority": majority,
+            "status": .string(status), "outcome": outcome.map { .string($0.rawValue) } ?? .null,
+            "tally": [
+                "present": .double(tally.present.doubleValue), "yes": .double(tally.yes.doubleValue),
+                "no": .double(tally.no.doubleValue), "abstain": .double(tally.abstain.doubleValue),
+                "parties_total": .int(Int64(tally.partiesTotal)), "parties_present": .int(Int64(tally.partiesPresent)),
+                "quorum_reached": .bool(tally.quorumReached), "projected_outcome": .string(tally.projectedOutcome.rawValue),
+            ],
+            "votes": .array(votes.map { vote in
+                .object(["partner_id": .string(vote.partnerID), "choice": .string(vote.choice.rawValue),
+                         "weight": .double((weights[vote.partnerID] ?? .zero).doubleValue), "cast_at": .string(vote.castAt)])
+            }),
+            "closes_at": closesAt.json, "closed_at": closedAt.json,
+            "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
+        ]
+    }
+
+    /// The stored form: the served fields plus the frozen electorate and governance.
+    var document: JSONObject {
+        var object = json
+        object.removeValue(forKey: "tally")
+        object["governance"] = .object(governance)
+        object["electorate"] = .array(electorate.map { .object(["partner_id": .string($0.partnerID), "contribution_cents": .int($0.contributionCents)]) })
+        return object
+    }
+
+    init(id: String, conventionID: String, revision: Int, title: String, description: String?, majority: JSON,
+         governance: JSONObject, electorate: [(String, Int64)], closesAt: String?, at: Instant) {
+        self.id = id
+        self.conventionID = conventionID
+        self.revision = revision
+        self.title = title
+        self.description = description
+        self.majority = majority
+        self.governance = governance
+        self.electorate = electorate
+        self.votes = []
+        self.status = "open"
+        self.outcome = nil
+        self.closesAt = closesAt
+        self.closedAt = nil
+        self.createdAt = at.timestamp
+        self.updatedAt = at.timestamp
+        self.version = 1
+    }
+
+    init(document: JSONObject) {
+        id = document["id"]?.stringValue ?? ""
+        conventionID = document["convention_id"]?.stringValue ?? ""
+        revision = Int(document["revision"]?.intValue ?? 0)
+        title = document["title"]?.stringValue ?? ""
+        description = document["description"]?.stringValue
+        majority = document["majority"] ?? "simple"
+        governance = document["governance"]?.objectValue ?? [:]
+        electorate = (document["electorate"]?.arrayValue ?? []).compactMap {
+            guard let o = $0.objectValue, let id = o["partner_id"]?.stringValue else { return nil }
+            return (id, o["contribution_cents"]?.intValue ?? 0)
+        }
+        votes = (document["votes"]?.arrayValue ?? []).compactMap {
+            guard let o = $0.objectValue, let id = o["partner_id"]?.stringValue,
+                  let choice = o["choice"]?.stringValue.flatMap(VoteChoice.init(rawValue:)) else { return nil }
+            return (id, choice, o["cast_at"]?.stringValue ?? "")
+        }
+        status = document["status"]?.stringValue ?? "open"
+        outcome = document["outcome"]?.stringValue.flatMap(DecisionOutcome.init(rawValue:))
+        closesAt = document["closes_at"]?.stringValue
+        closedAt = document["closed_at"]?.stringValue
+        createdAt = document["created_at"]?.stringValue ?? ""
+        updatedAt = document["updated_at"]?.stringValue ?? ""
+        version = Int(document["version"]?.intValue ?? 1)
+    }
+
+    var partnerIDs: [String] { electorate.map(\.partnerID) }
+}

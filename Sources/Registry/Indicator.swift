@@ -1,0 +1,83 @@
+import JSON
+import SQLite
+
+/// A shared success indicator of a project (API.md §8), with its progress.
+public struct Indicator: Sendable {
+    public let id: String
+    public let projectID: String
+    public let name: String
+    public let unit: String
+    public let baseline: Double?
+    public let target: Double
+    public let direction: String
+    public let latest: Double?
+    public let measurementCount: Int
+    public let createdAt: String
+    public let updatedAt: String
+    public let version: Int
+
+    /// (latest − baseline) / (target − baseline), baseline 0 by default; null without measurements.
+    public var progress: Double? {
+        guard let latest else { return nil }
+        let base = baseline ?? 0
+        guard target != base else { return latest == target ? 1 : 0 }
+        return (latest - base) / (target - base)
+    }
+
+    public var json: JSONObject {
+        [
+            "id": .string(id), "project_id": .string(projectID), "name": .string(name), "unit": .string(unit),
+            "baseline": baseline.map(JSON.double) ?? .null, "target": .double(target), "direction": .string(direction),
+            "latest": latest.map(JSON.double) ?? .null, "measurement_count": .int(Int64(measurementCount)),
+            "progress": progress.map(JSON.double) ?? .null,
+            "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
+        ]
+    }
+
+    init(row: Row) {
+        id = row.string("id") ?? ""
+        projectID = row.string("project_id") ?? ""
+        name = row.string("name") ?? ""
+        unit = row.string("unit") ?? ""
+        baseline = row.double("baseline")
+        target = row.double("target") ?? 0
+        direction = row.string("direction") ?? "increase"
+        latest = row.double("latest")
+        measurementCount = Int(row.int("measurement_count") ?? 0)
+        createdAt = row.string("created_at") ?? ""
+        updatedAt = row.string("updated_at") ?? ""
+        version = Int(row.int("version") ?? 1)
+    }
+
+    /// The indicator with its latest value: the measurement with the latest
+    /// `measured_on`, the last recorded among equals.
+    static let select = """
+        SELECT i.*, (SELECT m.value FROM measurements m WHERE m.indicator_id = i.id ORDER BY m.measured_on DESC, m.seq DESC LIMIT 1) AS latest,
+               (SELECT count(*) FROM measurements m WHERE m.indicator_id = i.id) AS measurement_count
+        FROM indicators i
+        """
+}
+
+/// One measured value of an indicator.
+public struct Measurement: Sendable {
+    public let id: String
+    public let indicatorID: String
+    public let value: Double
+    public let measuredOn: String
+    public let note: String?
+    public let createdAt: String
+
+    public var json: JSONObject {
+        ["id": .string(id), "indicator_id": .string(indicatorID), "value": .double(value), "measured_on": .string(measuredOn),
+         "note": note.json, "created_at": .string(createdAt)]
+    }
+
+    init(row: Row) {
+        id = row.string("id") ?? ""
+        indicatorID = row.string("indicator_id") ?? ""
+        value = row.double("value") ?? 0
+        measuredOn = row.string("measured_on") ?? ""
+        note = row.string("note")
+        createdAt = row.string("created_at") ?? ""
+    }
+}

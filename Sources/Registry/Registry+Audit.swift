@@ -1,0 +1,78 @@
+import JSON
+import SQLite
+
+/// One audit entry, which is also an event (API.md §9, §11).
+public struct AuditEntry: Sendable {
+    public let seq: Int64
+    public let id: String
+    public let at: String
+    public let actor: String
+    public let action: String
+    public let entityType: String
+    public let entityID: String
+    public let requestID: String
+    public let changes: JSON
+
+    public var json: JSONObject {
+        ["id": .string(id), "at": .string(at), "actor": .string(actor), "action": .string(action), "entity_type": .string(entityType),
+         "entity_id": .string(entityID), "request_id": .string(requestID), "changes": changes]
+    }
+
+    /// The event form: `{id, type, at, data}`.
+    public var event: JSONObject {
+        ["id": .string(id), "type": .string(action), "at": .string(at),
+         "data": ["entity_type": .string(entityType), "entity_id": .string(entityID), "actor": .string(actor), "request_id": .string(requestID), "changes": changes]]
+    }
+
+    init(row: Row) {
+        seq = row.int("seq") ?? 0
+        id = row.string("id") ?? ""
+        at = row.string("at") ?? ""
+        actor = row.string("actor") ?? ""
+        action = row.string("action") ?? ""
+        entityType = row.string("entity_type") ?? ""
+        entityID = row.string("entity_id") ?? ""
+        requestID = row.string("request_id") ?? ""
+        changes = (try? JSON.parse(row.string("changes") ?? "null")) ?? .null
+    }
+}
+
+/// Filters of `GET /v1/audit`.
+public struct AuditFilter: Sendable {
+    public var entityType: String?
+    public var entityID: String?
+    public var actor: String?
+
+    public init(entityType: String? = nil, entityID: String? = nil, actor: String? = nil) {
+        self.entityType = entityType
+        self.entityID = entityID
+        self.actor = actor
+    }
+}
+
+extension Registry {
+    /// Newest first.
+    public func audit(_ filter: AuditFilter, scope: Scope, page: PageRequest) throws -> Page<AuditEntry> {
+        try read { db in
+            var query = ListQuery("SELECT * FROM audit")
+            query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
+            if let type = filter.entityType { query.filter("entity_type = ?", type) }
+            if let id = filter.entityID { query.filter("entity_id = ?", id) }
+            if let actor = filter.actor { query.filter("actor = ?", actor) }
+            let rows = try query.run(db, seqColumn: "seq", page: page, descending: true)
+            return page.page(rows.map { ($0.int("seq") ?? 0, AuditEntry(row: $0)) })
+        }
+    }
+
+    /// Oldest first after `after`; the cursor never goes back to null, so a
+    /// poller always has a place to resume.
+    public func events(after: Int64, limit: Int, scope: Scope) throws -> (entries: [AuditEntry], cursor: Int64) {
+        try read { db in
+            var query = ListQuery("SELECT * FROM audit")
+            query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
+            let rows = try query.run(db, seqColumn: "seq", page: PageRequest(limit: limit - 1, after: after))
+            let entries = rows.prefix(limit).map(AuditEntry.init(row:))
+            return (Array(entries), entries.last?.seq ?? after)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Governance
+import JSON
+
+extension Registry {
+    /// `GET /v1/conventions/{id}/decision-rights`: for the text in force (or the draft's).
+    public func decisionRights(convention id: String, scope: Scope) throws -> JSONObject {
+        try read { db in
+            let convention = try fetchConvention(id, scope: scope, db: db)
+            let defaulting = try defaultingParties(id, db: db)
+            var holders: [DecisionRights.Holder] = []
+            for party in convention.parties {
+                let name = try db.queryOne("SELECT name FROM partners WHERE id = ?", [party.partnerID])?.string("name")
+                holders.append(.init(id: party.partnerID, name: name, contributionCents: party.contributionCents, defaulting: defaulting.contains(party.partnerID)))
+            }
+            var rights = try DecisionRights.compute(governance: convention.governance, holders: holders)
+            var result: JSONObject = ["convention_id": .string(id), "revision": .int(Int64(convention.revision))]
+            for (key, value) in rights { result[key] = value }
+            rights = result
+            return rights
+        }
+    }
+
+    /// `POST /v1/governance/simulate`: the same figures for any parties, storing nothing.
+    public func simulate(_ body: JSONObject) throws -> JSONObject {
+        var reader = FieldReader(body, allowed: ["governance", "parties"])
+        let governance = reader.object("governance", required: true) ?? [:]
+        var holders: [DecisionRights.Holder] = []
+        for (index, item) in (reader.array("parties", required: true) ?? []).enumerated() {
+            guard let object = item.objectValue else {
+                reader.fail("parties[\(index)]", "must be an object")
+                continue
+            }
+            var inner = FieldReader(object, prefix: "parties[\(index)].", allowed: ["partner_id", "name", "contribution_cents"])
+            let id = inner.string("partner_id", required: true)
+            let name = inner.string("name", maxLength: 300)
+            let cents = inner.integer("contribution_cents", minimum: 0) ?? 0
+            if let id, holders.contains(where: { $0.id == id }) { inner.fail("partner_id", "appears twice") }
+            reader.absorb(inner.errors)
+            if let id { holders.append(.init(id: id, name: name, contributionCents: cents)) }
+        }
+        if holders.isEmpty && reader.errors.isEmpty { reader.fail("parties", "at least one party") }
+        let normalized = GovernanceSettings.validate(governance, parties: holders.map { Party(id: $0.id, contributionCents: $0.contributionCents) }, reader: &reader)
+        try reader.check()
+        return try DecisionRights.compute(governance: normalized, holders: holders)
+    }
+}
