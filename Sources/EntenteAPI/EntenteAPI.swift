@@ -8,13 +8,16 @@ public final class EntenteAPI: HTTPResponder {
     let registry: Registry
     let authenticator: Authenticator
     let openAPIDocument: [UInt8]
+    /// Counters for `/metrics`; also the server's observer.
+    public let metrics: Metrics
     private let routes: RouteTable
 
     /// `openAPIDocument` is served at `/openapi.yaml`.
-    public init(registry: Registry, openAPIDocument: [UInt8] = []) {
+    public init(registry: Registry, openAPIDocument: [UInt8] = [], metrics: Metrics = Metrics()) {
         self.registry = registry
         self.authenticator = Authenticator(registry: registry)
         self.openAPIDocument = openAPIDocument
+        self.metrics = metrics
         var table = RouteTable()
         Self.addOperationsRoutes(to: &table)
         Self.addKeyRoutes(to: &table)
@@ -24,6 +27,7 @@ public final class EntenteAPI: HTTPResponder {
         Self.addGovernanceRoutes(to: &table)
         Self.addIndicatorRoutes(to: &table)
         Self.addAuditRoutes(to: &table)
+        Self.addWebhookRoutes(to: &table)
         routes = table
     }
 

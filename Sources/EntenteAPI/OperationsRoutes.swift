@@ -11,6 +11,10 @@ extension EntenteAPI {
                 ? Responses.json(["status": "ok"])
                 : APIError(status: 503, code: "unavailable", detail: "The database does not answer.").response
         }
+        table.add("GET", "/metrics", .open) { api, _ in
+            HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
+                         body: Array(api.metrics.render(database: api.registry.timings).utf8))
+        }
         table.add("GET", "/openapi.yaml", .open) { api, _ in
             HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml; charset=utf-8")]), body: api.openAPIDocument)
         }

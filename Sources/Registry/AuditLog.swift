@@ -17,5 +17,6 @@ struct AuditLog {
         for partner in Set(partners) {
             try db.run("INSERT INTO audit_partners (audit_seq, partner_id) VALUES (?, ?)", [seq, partner])
         }
+        try WebhookOutbox.enqueue(auditSeq: seq, db: db, at: change.at)
     }
 }

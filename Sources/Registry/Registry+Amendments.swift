@@ -84,6 +84,7 @@ extension Registry {
                 convention = resulting
                 try saveConvention(convention, db: db, inserting: false)
                 try storeRevision(convention, at: change.at, db: db)
+                try noticeExpiryIfDue(convention, today: change.at, db: db, audit: audit)
                 try audit.record("amendment.applied", entityType: "convention", entityID: id,
                                  changes: ["number": .int(Int64(number)), "revision": .int(Int64(convention.revision))], partners: convention.partnerIDs)
             }

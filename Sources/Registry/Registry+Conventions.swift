@@ -133,6 +133,7 @@ extension Registry {
                                  changes: ["status": "in_force", "revision": 1, "signed_at": .string(change.at.timestamp)], partners: partners)
             }
             try saveConvention(convention, db: db, inserting: false)
+            try noticeExpiryIfDue(convention, today: change.at, db: db, audit: audit)
             return try view(convention, db: db)
         }
     }

@@ -6,22 +6,33 @@ import SQLite
 /// together with its audit entry, so a failed request changes nothing.
 public final class Registry: Sendable {
     let pool: DatabasePool
+    /// Time spent reading and writing, for `/metrics`.
+    public let timings = DatabaseTimings()
 
     public init(pool: DatabasePool) {
         self.pool = pool
     }
 
     func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        try pool.read(body)
+        let started = ContinuousClock.now
+        defer { timings.observe("read", seconds: Self.seconds(since: started)) }
+        return try pool.read(body)
     }
 
     /// Runs `body` in an immediate transaction; its audit entries commit with it.
     func write<T>(_ change: ChangeContext, _ body: (Connection, AuditLog) throws -> T) throws -> T {
-        try pool.write { db in
+        let started = ContinuousClock.now
+        defer { timings.observe("write", seconds: Self.seconds(since: started)) }
+        return try pool.write { db in
             try db.transaction(.immediate) {
                 try body(db, AuditLog(db: db, change: change))
             }
         }
+    }
+
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// Whether the database answers (for `/readyz`).

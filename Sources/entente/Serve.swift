@@ -22,8 +22,11 @@ struct Serve {
         let server = try HTTPServer.start(
             configuration: ServerConfiguration(host: host, port: port),
             responder: api,
-            observer: AccessLog(log: log)
+            observer: ObserverGroup([AccessLog(log: log), api.metrics])
         )
+        api.metrics.observeConnections { server.openConnections }
+        let deliverer = WebhookDeliverer(registry: database.registry, metrics: api.metrics, log: log, schedule: webhookSchedule())
+        deliverer.start()
         log.write("started", [("version", version), ("host", host), ("port", server.port), ("database", database.pool.path)])
 
         // Signals arrive on a Dispatch source rather than in an async-signal handler.
@@ -40,8 +43,19 @@ struct Serve {
         }
         server.waitUntilStopped()
         sources.forEach { $0.cancel() }
+        deliverer.stop()
         database.pool.close()
         log.write("stopped")
+    }
+
+    /// `ENTENTE_WEBHOOK_FIRST_RETRY` (seconds) shortens the retry schedule, for tests and demos.
+    private func webhookSchedule() -> WebhookDeliverer.Schedule {
+        var schedule = WebhookDeliverer.Schedule()
+        if let text = environment["ENTENTE_WEBHOOK_FIRST_RETRY"], let seconds = Double(text), seconds > 0 {
+            schedule.firstRetry = seconds
+            schedule.pollInterval = min(schedule.pollInterval, seconds / 2)
+        }
+        return schedule
     }
 
     /// `ENTENTE_ADMIN_KEY` seeds that token as an admin key; otherwise, on an

@@ -1,0 +1,150 @@
+import Dispatch
+import Digest
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import HTTPServer
+import Registry
+import Synchronization
+
+/// Delivers queued webhook events in the background (API.md §11): at least
+/// once, signed, retried with backoff, and resumed after a restart since the
+/// queue lives in the database. It also fires `convention.expiring` notices.
+public final class WebhookDeliverer: Sendable {
+    /// The retry schedule: the first retry after `firstRetry` at most, then
+    /// doubling with ±20% jitter; after `maxRetries` retries the delivery fails.
+    public struct Schedule: Sendable {
+        public var firstRetry: Double
+        public var maxRetries: Int
+        public var timeout: Double
+        public var pollInterval: Double
+
+        public init(firstRetry: Double = 10, maxRetries: Int = 10, timeout: Double = 10, pollInterval: Double = 1) {
+            self.firstRetry = firstRetry
+            self.maxRetries = maxRetries
+            self.timeout = timeout
+            self.pollInterval = pollInterval
+        }
+
+        /// Seconds to wait after failed attempt `attempt` (1-based); nil when it was the last.
+        func delay(after attempt: Int) -> Double? {
+            guard attempt <= maxRetries else { return nil }
+            let base = firstRetry * Double(1 << min(attempt - 1, 30))
+            let jittered = base * Double.random(in: 0.8...1.2)
+            return attempt == 1 ? min(jittered, firstRetry) : jittered
+        }
+    }
+
+    private let registry: Registry
+    private let metrics: Metrics
+    private let log: JSONLineLog
+    private let schedule: Schedule
+    private let session: URLSession
+    private let running = Atomic<Bool>(false)
+    private let stopped = DispatchSemaphore(value: 0)
+
+    public init(registry: Registry, metrics: Metrics, log: JSONLineLog, schedule: Schedule = Schedule()) {
+        self.registry = registry
+        self.metrics = metrics
+        self.log = log
+        self.schedule = schedule
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = schedule.timeout
+        configuration.timeoutIntervalForResource = schedule.timeout
+        session = URLSession(configuration: configuration)
+    }
+
+    public func start() {
+        running.store(true, ordering: .relaxed)
+        let thread = Thread { [self] in
+            var lastExpiryCheck = 0.0
+            while running.load(ordering: .relaxed) {
+                let now = Date().timeIntervalSince1970
+                if now - lastExpiryCheck >= 60 {
+                    lastExpiryCheck = now
+                    do { try registry.fireExpiringNotices() } catch {
+                        log.write(level: "error", "expiry check failed", [("error", "\(error)")])
+                    }
+                }
+                let due = (try? registry.dueDeliveries(now: now, limit: 32)) ?? []
+                let group = DispatchGroup()
+                for delivery in due {
+                    group.enter()
+                    DispatchQueue.global().async {
+                        self.deliver(delivery)
+                        group.leave()
+                    }
+                }
+                group.wait()
+                if due.isEmpty { Thread.sleep(forTimeInterval: schedule.pollInterval) }
+            }
+            stopped.signal()
+        }
+        thread.name = "entente-webhooks"
+        thread.start()
+    }
+
+    /// Stops after the deliveries under way.
+    public func stop() {
+        guard running.exchange(false, ordering: .relaxed) else { return }
+        stopped.wait()
+    }
+
+    private func deliver(_ delivery: PendingDelivery) {
+        let timestamp = Int(Date().timeIntervalSince1970)
+        let signature = Hex.encode(SHA256.hmac(key: Array(delivery.secret.utf8), message: Array("\(timestamp).\(delivery.payload)".utf8)))
+        var request = URLRequest(url: URL(string: delivery.url)!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(delivery.payload.utf8)
+        request.timeoutInterval = schedule.timeout
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue("t=\(timestamp),v1=\(signature)", forHTTPHeaderField: "Entente-Signature")
+        request.setValue(delivery.eventID, forHTTPHeaderField: "Entente-Event-Id")
+        request.setValue("entente/webhooks", forHTTPHeaderField: "User-Agent")
+
+        let started = Date()
+        let (status, error) = send(request)
+        let durationMS = Int(Date().timeIntervalSince(started) * 1000)
+        let attempt = delivery.attempts + 1
+        let succeeded = status.map { (200..<300).contains($0) } ?? false
+        var outcome = "delivered"
+        var next: Double?
+        if !succeeded {
+            if let delay = schedule.delay(after: attempt) {
+                outcome = "pending"
+                next = Date().timeIntervalSince1970 + delay
+            } else {
+                outcome = "failed"
+            }
+            log.write(level: "warn", "webhook delivery failed", [
+                ("webhook_id", delivery.webhookID), ("event_id", delivery.eventID), ("attempt", attempt),
+                ("status_code", status), ("error", error), ("gave_up", outcome == "failed"),
+            ])
+        }
+        metrics.deliveryAttempted(outcome: succeeded ? "delivered" : outcome == "failed" ? "gave_up" : "failed_attempt")
+        do {
+            try registry.recordAttempt(delivery, at: .now(), statusCode: status, error: error, durationMS: durationMS, outcome: outcome, nextAttemptAt: next)
+        } catch {
+            log.write(level: "error", "could not record a webhook attempt", [("error", "\(error)")])
+        }
+    }
+
+    /// POSTs and waits for the status code, or the error.
+    private func send(_ request: URLRequest) -> (Int?, String?) {
+        let done = DispatchSemaphore(value: 0)
+        let result = Mutex<(Int?, String?)>((nil, "no answer"))
+        session.dataTask(with: request) { _, response, error in
+            result.withLock { value in
+                if let error {
+                    value = (nil, error.localizedDescription)
+                } else if let http = response as? HTTPURLResponse {
+                    value = (http.statusCode, (200..<300).contains(http.statusCode) ? nil : "HTTP \(http.statusCode)")
+                }
+            }
+            done.signal()
+        }.resume()
+        if done.wait(timeout: .now() + schedule.timeout + 5) == .timedOut { return (nil, "timed out") }
+        return result.withLock { $0 }
+    }
+}
