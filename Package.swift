@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "HTTPServer", dependencies: ["CLinux"]),
         .target(name: "EntenteAPI", dependencies: ["HTTPServer", "Registry", "Governance", "JSON", "Digest"]),
         .executableTarget(name: "entente", dependencies: ["EntenteAPI", "Registry", "HTTPServer", "SQLite"]),
+        // Times the power indices on standard games (docs/performance.md); not part of the service.
+        .executableTarget(name: "entente-bench", dependencies: ["Governance"]),
 
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

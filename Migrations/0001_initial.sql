@@ -42,6 +42,7 @@ CREATE TABLE projects (
     seq          INTEGER PRIMARY KEY,
     id           TEXT NOT NULL UNIQUE,
     title        TEXT NOT NULL,
+    title_key    TEXT NOT NULL,                -- the title lowercased with Unicode rules, for `q`
     description  TEXT,
     discipline   TEXT,
     status       TEXT NOT NULL CHECK (status IN ('draft', 'active', 'completed', 'cancelled')),

@@ -35,7 +35,12 @@ public final class EntenteAPI: HTTPResponder {
     public var routeList: [(method: String, path: String)] { routes.all }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        switch routes.router.match(method: request.method, path: request.path) {
+        let match = routes.router.match(method: request.method, path: request.path)
+        if case .found = match {} else if request.path.hasPrefix("/v1/") {
+            // Under /v1 a caller without a valid token learns nothing, not even which paths exist.
+            do { _ = try authenticator.authenticate(request) } catch { return error.response }
+        }
+        switch match {
         case .notFound:
             return APIError.notFound("No resource at \(request.path).").response
         case .methodNotAllowed(let allowed, let template):

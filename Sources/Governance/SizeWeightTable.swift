@@ -29,9 +29,11 @@ struct SwingBounds: Sendable {
 /// Π (1 + y·x^w) of the free parties, truncated below the quota since only
 /// losing coalitions need counting (winning ones are the binomial rest).
 ///
-/// A party's own table is the full one divided by (1 + y·x^w): "deconvolution"
-/// row by row in O(f · quota), done once per distinct weight, instead of
-/// rebuilding the table without it.
+/// A party's own table is the full one divided by (1 + y·x^w), that is
+/// N_i[k][x] = Σ_j (−1)^j N[k−j][x − j·w]. Only sums of N_i over weight
+/// ranges are needed, so the full table is kept as prefix sums along x and
+/// each range sum costs O(k) lookups: O(f²) per distinct weight instead of
+/// rebuilding (or even deconvolving) a table of f · quota cells.
 struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
     private let freeCount: Int
     private let vetoWeight: Int
@@ -39,8 +41,8 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
     private let thresholds: WinThresholds
     /// Free-coalition weights below this are tabulated: T wins surely from here.
     private let width: Int
-    /// Row k (coalition size), column x (weight): number of free coalitions.
-    private let table: [Counter]
+    /// Row k (coalition size), column t in 0...width: free coalitions of k parties weighing less than t.
+    private let prefixSums: [Counter]
     private let binomialsOfAll: [Counter]
     private let binomialsOfOthers: [Counter]
 
@@ -63,7 +65,12 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
                 }
             }
         }
-        self.table = table
+        var prefixSums = [Counter](repeating: .zero, count: (freeWeights.count + 1) * (width + 1))
+        for size in 0...freeWeights.count {
+            let row = size * width, prefixRow = size * (width + 1)
+            for x in 0..<width { prefixSums[prefixRow + x + 1] = prefixSums[prefixRow + x] &+ table[row + x] }
+        }
+        self.prefixSums = prefixSums
         let pascal = Self.pascalRows(upTo: freeWeights.count)
         binomialsOfAll = pascal.last!
         binomialsOfOthers = pascal.count > 1 ? pascal[pascal.count - 2] : []
@@ -80,13 +87,30 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
         return Array(rows.suffix(2))
     }
 
-    /// Σ of a row over [lo, hi) (hi `nil`: to infinity, via the row's total).
-    private static func count(prefix: UnsafeMutableBufferPointer<Counter>, total: Counter, width: Int,
-                              from lo: Int, to hi: Int?) -> Counter {
-        let start = min(max(lo, 0), width)
-        guard let hi else { return total &- prefix[start] }
-        let end = min(max(hi, 0), width)
-        return end > start ? prefix[end] &- prefix[start] : .zero
+    /// Free coalitions of `size` parties weighing less than `bound`, among those
+    /// without one party of weight `removed` (`nil`: among all free parties).
+    private func coalitions(size: Int, lighterThan bound: Int, removing removed: Int?) -> Counter {
+        var bound = min(bound, width)
+        guard let removed else { return bound > 0 ? prefixSums[size * (width + 1) + bound] : .zero }
+        var sum = Counter.zero
+        for j in 0...size {
+            guard bound > 0 else { break }
+            let term = prefixSums[(size - j) * (width + 1) + bound]
+            sum = j % 2 == 0 ? sum &+ term : sum &- term
+            bound -= removed
+        }
+        return sum
+    }
+
+    /// Free coalitions of `size` parties weighing in [lo, hi) (hi `nil`: unbounded).
+    private func coalitions(size: Int, from lo: Int, to hi: Int?, removing removed: Int?) -> BigUInt {
+        let below = coalitions(size: size, lighterThan: lo, removing: removed)
+        guard let hi else {
+            let all = removed == nil ? binomialsOfAll[size] : binomialsOfOthers[size]
+            return (all &- below).bigUIntValue
+        }
+        guard hi > lo else { return .zero }
+        return (coalitions(size: size, lighterThan: hi, removing: removed) &- below).bigUIntValue
     }
 
     /// Counts by |T| of T ⊆ F∖{i} for a free party i of `weight`: V ∪ T loses, V ∪ T ∪ {i} wins.
@@ -94,41 +118,17 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
         let exact = thresholds.possibleBase == nil
         var lower = [BigUInt](repeating: .zero, count: freeCount)
         var upper = lower
-        // Rows of the party's own table: only the previous one is needed for the next.
-        var previous = UnsafeMutableBufferPointer<Counter>.allocate(capacity: width)
-        var current = UnsafeMutableBufferPointer<Counter>.allocate(capacity: width)
-        let prefix = UnsafeMutableBufferPointer<Counter>.allocate(capacity: width + 1)
-        previous.initialize(repeating: .zero)
-        current.initialize(repeating: .zero)
-        prefix.initialize(repeating: .zero)
-        defer {
-            for buffer in [previous, current, prefix] {
-                _ = buffer.deinitialize()
-                buffer.deallocate()
+        for size in 0..<freeCount {
+            let coalitionSize = vetoCount + size
+            func window(possiblyWinsWith: Bool, possiblyWinsWithout: Bool) -> BigUInt {
+                guard let withParty = thresholds.minimumWeight(size: coalitionSize + 1, possibly: possiblyWinsWith)
+                else { return .zero }
+                let without = thresholds.minimumWeight(size: coalitionSize, possibly: possiblyWinsWithout)
+                return coalitions(size: size, from: withParty - vetoWeight - weight,
+                                  to: without.map { $0 - vetoWeight }, removing: weight)
             }
-        }
-        table.withUnsafeBufferPointer { cells in
-            for size in 0..<freeCount {
-                let row = size * width
-                for x in 0..<width {
-                    let removed = size > 0 && x >= weight ? previous[x - weight] : .zero
-                    current[x] = cells[row + x] &- removed
-                    prefix[x + 1] = prefix[x] &+ current[x]
-                }
-                let total = binomialsOfOthers[size]
-                let coalitionSize = vetoCount + size
-                func window(possiblyWinsWith: Bool, possiblyWinsWithout: Bool) -> BigUInt {
-                    guard let withParty = thresholds.minimumWeight(size: coalitionSize + 1, possibly: possiblyWinsWith)
-                    else { return .zero }
-                    let without = thresholds.minimumWeight(size: coalitionSize, possibly: possiblyWinsWithout)
-                    return Self.count(prefix: prefix, total: total, width: width,
-                                      from: withParty - vetoWeight - weight,
-                                      to: without.map { $0 - vetoWeight }).bigUIntValue
-                }
-                lower[size] = window(possiblyWinsWith: false, possiblyWinsWithout: true)
-                upper[size] = exact ? lower[size] : window(possiblyWinsWith: true, possiblyWinsWithout: false)
-                swap(&previous, &current)
-            }
+            lower[size] = window(possiblyWinsWith: false, possiblyWinsWithout: true)
+            upper[size] = exact ? lower[size] : window(possiblyWinsWith: true, possiblyWinsWithout: false)
         }
         return SwingBounds(lower: lower, upper: upper)
     }
@@ -137,18 +137,11 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
     func winningCoalitions() -> SwingBounds {
         var lower = [BigUInt](repeating: .zero, count: freeCount + 1)
         var upper = lower
-        var prefix = [Counter](repeating: .zero, count: width + 1)
-        table.withUnsafeBufferPointer { cells in
-            prefix.withUnsafeMutableBufferPointer { prefix in
-                for size in 0...freeCount {
-                    for x in 0..<width { prefix[x + 1] = prefix[x] &+ cells[size * width + x] }
-                    for possibly in [false, true] {
-                        guard let least = thresholds.minimumWeight(size: vetoCount + size, possibly: possibly) else { continue }
-                        let count = Self.count(prefix: prefix, total: binomialsOfAll[size], width: width,
-                                               from: least - vetoWeight, to: nil).bigUIntValue
-                        if possibly { upper[size] = count } else { lower[size] = count }
-                    }
-                }
+        for size in 0...freeCount {
+            for possibly in [false, true] {
+                guard let least = thresholds.minimumWeight(size: vetoCount + size, possibly: possibly) else { continue }
+                let count = coalitions(size: size, from: least - vetoWeight, to: nil, removing: nil)
+                if possibly { upper[size] = count } else { lower[size] = count }
             }
         }
         return SwingBounds(lower: lower, upper: upper)

@@ -24,6 +24,18 @@ public struct AuditEntry: Sendable {
          "data": ["entity_type": .string(entityType), "entity_id": .string(entityID), "actor": .string(actor), "request_id": .string(requestID), "changes": changes]]
     }
 
+    init(seq: Int64, id: String, at: String, actor: String, action: String, entityType: String, entityID: String, requestID: String, changes: JSON) {
+        self.seq = seq
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.entityType = entityType
+        self.entityID = entityID
+        self.requestID = requestID
+        self.changes = changes
+    }
+
     init(row: Row) {
         seq = row.int("seq") ?? 0
         id = row.string("id") ?? ""

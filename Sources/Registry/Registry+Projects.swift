@@ -36,7 +36,7 @@ extension Registry {
             if let partner = filter.partnerID {
                 query.filter("EXISTS (SELECT 1 FROM project_partners f WHERE f.project_id = projects.id AND f.partner_id = ?)", partner)
             }
-            if let q = filter.q, !q.isEmpty { query.filter("instr(lower(title), ?) > 0", q.lowercased()) }
+            if let q = filter.q, !q.isEmpty { query.filter("instr(title_key, ?) > 0", q.lowercased()) }
             let rows = try query.run(db, seqColumn: "seq", page: page)
             return page.page(try rows.map { ($0.int("seq") ?? 0, Project(row: $0, partners: try participants(of: $0.string("id") ?? "", db: db))) })
         }
@@ -49,12 +49,14 @@ extension Registry {
             let merged = JSON.object(current.writableJSON).mergePatched(with: .object(patch)).objectValue ?? [:]
             let updated = try Project(id: id, fields: merged, current: current, at: change.at)
             try save(updated, db: db, inserting: false)
-            let partners = current.partners.map(\.partnerID)
-            try audit.record("project.updated", entityType: "project", entityID: id, changes: .object(patch), partners: partners)
+            // One entry per write: a status change is announced as such, with the whole patch.
+            var changes = patch
+            var action = "project.updated"
             if updated.status != current.status {
-                try audit.record("project.status_changed", entityType: "project", entityID: id,
-                                 changes: ["from": .string(current.status.rawValue), "to": .string(updated.status.rawValue)], partners: partners)
+                action = "project.status_changed"
+                changes["status"] = ["from": .string(current.status.rawValue), "to": .string(updated.status.rawValue)]
             }
+            try audit.record(action, entityType: "project", entityID: id, changes: .object(changes), partners: current.partners.map(\.partnerID))
             return updated
         }
     }
@@ -137,17 +139,17 @@ extension Registry {
 
     private func save(_ project: Project, db: Connection, inserting: Bool) throws {
         let values: [any SQLiteBindable] = [
-            project.title, project.description, project.discipline, project.status.rawValue, project.startsOn, project.endsOn,
+            project.title, project.title.lowercased(), project.description, project.discipline, project.status.rawValue, project.startsOn, project.endsOn,
             project.budgetCents, project.currency, project.updatedAt, project.version, project.id,
         ]
         if inserting {
             try db.run("""
-                INSERT INTO projects (title, description, discipline, status, starts_on, ends_on, budget_cents, currency, updated_at, version, id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO projects (title, title_key, description, discipline, status, starts_on, ends_on, budget_cents, currency, updated_at, version, id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, values + [project.createdAt])
         } else {
             try db.run("""
-                UPDATE projects SET title = ?, description = ?, discipline = ?, status = ?, starts_on = ?, ends_on = ?,
+                UPDATE projects SET title = ?, title_key = ?, description = ?, discipline = ?, status = ?, starts_on = ?, ends_on = ?,
                 budget_cents = ?, currency = ?, updated_at = ?, version = ? WHERE id = ?
                 """, values)
         }

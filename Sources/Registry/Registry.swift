@@ -6,11 +6,13 @@ import SQLite
 /// together with its audit entry, so a failed request changes nothing.
 public final class Registry: Sendable {
     let pool: DatabasePool
+    private let commits: GroupCommit
     /// Time spent reading and writing, for `/metrics`.
     public let timings = DatabaseTimings()
 
     public init(pool: DatabasePool) {
         self.pool = pool
+        self.commits = GroupCommit(pool: pool)
     }
 
     func read<T>(_ body: (Connection) throws -> T) throws -> T {
@@ -19,15 +21,12 @@ public final class Registry: Sendable {
         return try pool.read(body)
     }
 
-    /// Runs `body` in an immediate transaction; its audit entries commit with it.
+    /// Runs `body` atomically (a savepoint in a group-committed transaction);
+    /// its audit entries commit with it, and it returns once they are durable.
     func write<T>(_ change: ChangeContext, _ body: (Connection, AuditLog) throws -> T) throws -> T {
         let started = ContinuousClock.now
         defer { timings.observe("write", seconds: Self.seconds(since: started)) }
-        return try pool.write { db in
-            try db.transaction(.immediate) {
-                try body(db, AuditLog(db: db, change: change))
-            }
-        }
+        return try commits.perform { db in try body(db, AuditLog(db: db, change: change)) }
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> Double {
