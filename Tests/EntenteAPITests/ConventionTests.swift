@@ -584,6 +584,43 @@ final class ConventionTests: XCTestCase {
         XCTAssertEqual(try live.count("convention_revisions"), rounds)
     }
 
+    func testConcurrentAmendments() throws {
+        let live = try LiveServer()
+        let api = live.client()
+        let fx = Fixtures(client: api)
+        let a = try fx.partner("A"), b = try fx.partner("B"), c = try fx.partner("C")
+        let project = try fx.project()
+        for round in 0..<4 {
+            let id = try fx.convention(project: project, parties: [(a, 1), (b, 1), (c, 1)])
+            try fx.bringIntoForce(id, parties: [a, b, c])
+            let path = "/v1/conventions/\(id)"
+            // Two proposals at once: one open amendment at a time.
+            let proposals = runConcurrently([
+                { try api.post("\(path)/amendments", ["summary": "Un", "changes": ["title": "Titre un"]]) },
+                { try api.post("\(path)/amendments", ["summary": "Deux", "changes": ["title": "Titre deux"]]) },
+            ])
+            XCTAssertEqual(proposals.compactMap { $0?.status }.sorted(), [201, 409], "round \(round): \(proposals.map { $0?.text ?? "no answer" })")
+            XCTAssertEqual(try api.get("\(path)/amendments").json?["items"]?.arrayValue?.count, 1, "round \(round)")
+            let winner = proposals.compactMap { $0 }.first { $0.status == 201 }
+            let title = winner?.json?["changes"]?["title"]
+            // A signs, then B and C sign at the same time: applied once, revision 2.
+            XCTAssertEqual(try api.post("\(path)/amendments/1/signatures", ["partner_id": .string(a), "signatory": "A"]).status, 201)
+            let signatures = runConcurrently([
+                { try api.post("\(path)/amendments/1/signatures", ["partner_id": .string(b), "signatory": "B"]) },
+                { try api.post("\(path)/amendments/1/signatures", ["partner_id": .string(c), "signatory": "C"]) },
+            ])
+            XCTAssertEqual(signatures.map { $0?.status }, [201, 201], "round \(round): \(signatures.map { $0?.text ?? "no answer" })")
+            let current = try api.get(path)
+            XCTAssertEqual(current.json?["revision"], 2, "round \(round)")
+            XCTAssertEqual(current.json?["title"], title, "round \(round)")
+            XCTAssertEqual(try api.get("\(path)/revisions").json?["items"]?.arrayValue?.map { $0["revision"] }, [1, 2], "round \(round)")
+            XCTAssertEqual(try api.get("\(path)/amendments/1").json?["signatures"]?.arrayValue?.count, 3, "round \(round)")
+            let actions = try api.get("/v1/audit?entity_id=\(id)&limit=500").json?["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue } ?? []
+            XCTAssertEqual(actions.filter { $0 == "amendment.applied" }.count, 1, "round \(round)")
+            XCTAssertEqual(actions.filter { $0 == "amendment.proposed" }.count, 1, "round \(round)")
+        }
+    }
+
     func testConcurrentSameSignature() throws {
         let live = try LiveServer()
         let api = live.client()
