@@ -26,7 +26,7 @@ COPY --from=build /src/docs/openapi.yaml /usr/local/share/entente/docs/openapi.y
 ENV ENTENTE_HOST=0.0.0.0 \
     ENTENTE_PORT=8080 \
     ENTENTE_DB=/data/entente.sqlite
-USER entente
+USER 10001
 WORKDIR /data
 VOLUME ["/data"]
 EXPOSE 8080

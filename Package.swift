@@ -40,7 +40,7 @@ let package = Package(
         .testTarget(name: "GovernanceTests", dependencies: ["Governance"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLite"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
-        .testTarget(name: "EntenteAPITests", dependencies: ["EntenteAPI", "Registry", "HTTPServer", "SQLite", "JSON"]),
+        .testTarget(name: "EntenteAPITests", dependencies: ["EntenteAPI", "Registry", "HTTPServer", "SQLite", "JSON", "Digest"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -24,7 +24,7 @@ extension EntenteAPI {
             return Responses.resource(decision.json, version: decision.version, context: context)
         }
         table.add("POST", "/v1/decisions/{id}/votes", .partnerAction, resource: .decision) { api, context in
-            let (decision, created) = try api.registry.vote(decision: context.parameter("id"), fields: try context.jsonBody(),
+            let (decision, created) = try api.registry.vote(decision: context.parameter("id"), fields: try context.jsonBody(), ifMatch: try context.ifMatch(),
                                                             actingFor: context.principal?.partnerID, change: context.change)
             return Responses.resource(decision.json, version: decision.version, context: context, status: created ? 201 : 200)
         }

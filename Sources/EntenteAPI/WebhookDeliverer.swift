@@ -10,7 +10,8 @@ import Synchronization
 
 /// Delivers queued webhook events in the background (API.md §11): at least
 /// once, signed, retried with backoff, and resumed after a restart since the
-/// queue lives in the database. It also fires `convention.expiring` notices.
+/// queue lives in the database. The same background loop fires
+/// `convention.expiring` notices and closes decisions whose `closes_at` passed.
 public final class WebhookDeliverer: Sendable {
     /// The retry schedule: the first retry after `firstRetry` at most, then
     /// doubling with ±20% jitter; after `maxRetries` retries the delivery fails.
@@ -66,6 +67,9 @@ public final class WebhookDeliverer: Sendable {
                     do { try registry.fireExpiringNotices() } catch {
                         log.write(level: "error", "expiry check failed", [("error", "\(error)")])
                     }
+                }
+                do { try registry.closeDueDecisions() } catch {
+                    log.write(level: "error", "closing due decisions failed", [("error", "\(error)")])
                 }
                 let due = (try? registry.dueDeliveries(now: now, limit: 32)) ?? []
                 let group = DispatchGroup()

@@ -19,6 +19,24 @@ public enum GovernanceSettings {
         return normalized
     }
 
+    /// The governance among the parties left when `absent` ones are set aside:
+    /// defaulting parties lose their vote, their veto and their college seat.
+    static func excluding(_ absent: Set<String>, from governance: JSONObject) -> JSONObject {
+        guard !absent.isEmpty else { return governance }
+        var result = governance
+        if let vetoes = governance["veto_partner_ids"]?.arrayValue {
+            result["veto_partner_ids"] = .array(vetoes.filter { !absent.contains($0.stringValue ?? "") })
+        }
+        if let colleges = governance["colleges"]?.arrayValue {
+            result["colleges"] = .array(colleges.map { college in
+                guard var object = college.objectValue, let members = object["partner_ids"]?.arrayValue else { return college }
+                object["partner_ids"] = .array(members.filter { !absent.contains($0.stringValue ?? "") })
+                return .object(object)
+            })
+        }
+        return result
+    }
+
     /// The rules of a stored (already valid) governance object.
     public static func rules(_ object: JSONObject) -> GovernanceRules {
         var ignored: [FieldError] = []

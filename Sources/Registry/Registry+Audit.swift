@@ -65,7 +65,8 @@ public struct AuditFilter: Sendable {
 extension Registry {
     /// Newest first.
     public func audit(_ filter: AuditFilter, scope: Scope, page: PageRequest) throws -> Page<AuditEntry> {
-        try read { db in
+        try closeDueDecisions()
+        return try read { db in
             var query = ListQuery("SELECT * FROM audit")
             query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
             if let type = filter.entityType { query.filter("entity_type = ?", type) }
@@ -79,9 +80,11 @@ extension Registry {
     /// Oldest first after `after`; the cursor never goes back to null, so a
     /// poller always has a place to resume.
     public func events(after: Int64, limit: Int, scope: Scope) throws -> (entries: [AuditEntry], cursor: Int64) {
-        try read { db in
+        try closeDueDecisions()
+        return try read { db in
             var query = ListQuery("SELECT * FROM audit")
             query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
+            // A page of `limit - 1` asks SQLite for `limit` rows: here no row is kept to look ahead.
             let rows = try query.run(db, seqColumn: "seq", page: PageRequest(limit: limit - 1, after: after))
             let entries = rows.prefix(limit).map(AuditEntry.init(row:))
             return (Array(entries), entries.last?.seq ?? after)

@@ -17,9 +17,9 @@ extension Registry {
             guard convention.status == .inForce else {
                 throw RegistryError.invalidTransition("Decisions open on a convention in force only.")
             }
-            var governance = convention.governance
-            if let majority { governance["majority"] = majority }
             let defaulting = try defaultingParties(id, db: db)
+            var governance = GovernanceSettings.excluding(defaulting, from: convention.governance)
+            if let majority { governance["majority"] = majority }
             let electorate = convention.parties.filter { !defaulting.contains($0.partnerID) }.map { ($0.partnerID, $0.contributionCents) }
             var check = FieldReader([:], allowed: [])
             governance = GovernanceSettings.validate(governance, parties: electorate.map { Party(id: $0.0, contributionCents: $0.1) }, reader: &check)
@@ -28,7 +28,8 @@ extension Registry {
                 if !majorityErrors.isEmpty {
                     throw RegistryError.validation(majorityErrors.map { FieldError(field: "majority", message: $0.message) })
                 }
-                throw RegistryError.conflict("The convention's governance cannot weigh the parties that are not defaulting.")
+                let details = check.errors.map(\.message).joined(separator: "; ")
+                throw RegistryError.conflict("The convention's governance cannot weigh the parties that are not defaulting: \(details).")
             }
             let decision = Decision(id: Identifier.make("dec"), conventionID: id, revision: convention.revision, title: title!, description: description,
                                     majority: governance["majority"] ?? "simple", governance: governance, electorate: electorate, closesAt: closesAt, at: change.at)
@@ -60,7 +61,7 @@ extension Registry {
     }
 
     /// A party votes (or replaces its vote). Returns the decision and whether the vote is new.
-    public func vote(decision id: String, fields: JSONObject, actingFor: String?, change: ChangeContext) throws -> (decision: Decision, created: Bool) {
+    public func vote(decision id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> (decision: Decision, created: Bool) {
         var reader = FieldReader(fields, allowed: ["partner_id", "choice"])
         let partnerID = reader.string("partner_id", required: true)
         let choice = reader.oneOf("choice", ["yes", "no", "abstain"], required: true).flatMap(VoteChoice.init(rawValue:))
@@ -69,6 +70,7 @@ extension Registry {
         return try write(change) { db, audit in
             var decision = try fetchDecision(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
             try Self.checkActing(actingFor, for: partnerID!)
+            try checkVersion(ifMatch, current: decision.version)
             guard decision.status == "open" else { throw RegistryError.conflict("The decision is closed.") }
             guard decision.partnerIDs.contains(partnerID!) else {
                 throw RegistryError.conflict("Partner \(partnerID!) has no vote on this decision.")
@@ -97,6 +99,15 @@ extension Registry {
             try close(&decision, at: change.at.timestamp, db: db, audit: audit)
             return decision
         }
+    }
+
+    /// Closes every decision whose `closes_at` has passed (the background
+    /// loop calls it, and so do the audit and event feeds before they read).
+    public func closeDueDecisions() throws {
+        let due = try read { db in
+            try db.query("SELECT id FROM decisions WHERE status = 'open' AND closes_at <= ?", [Instant.now().timestamp]).compactMap { $0.string("id") }
+        }
+        try closeIfDue(decisionIDs: due)
     }
 
     /// Persists the closing of decisions whose `closes_at` has passed, as of that moment.
