@@ -40,6 +40,7 @@ let package = Package(
         .testTarget(name: "GovernanceTests", dependencies: ["Governance"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "SQLite"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "ententeTests", dependencies: ["entente"]),
         .testTarget(name: "EntenteAPITests", dependencies: ["EntenteAPI", "Registry", "HTTPServer", "SQLite", "JSON", "Digest"]),
     ],
     swiftLanguageModes: [.v6]

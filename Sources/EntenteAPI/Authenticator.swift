@@ -19,16 +19,16 @@ final class Authenticator: Sendable {
 
     /// The principal, or the 401/429 answer.
     func authenticate(_ request: HTTPRequest) throws(APIError) -> Principal {
-        let hash = Self.bearerToken(request.headers["Authorization"]).map { SHA256.hash(Array($0.utf8)) }
-        if let hash {
-            if let cached = cache.withLock({ $0[hash] }) { return cached }
-            if let principal = try? registry.principal(forTokenHash: hash) {
-                cache.withLock { $0[hash] = principal }
-                return principal
-            }
+        guard let token = Self.bearerToken(request.headers["Authorization"]) else { throw .unauthorized }
+        let hash = SHA256.hash(Array(token.utf8))
+        if let cached = cache.withLock({ $0[hash] }) { return cached }
+        if let principal = try? registry.principal(forTokenHash: hash) {
+            cache.withLock { $0[hash] = principal }
+            return principal
         }
-        // Only failures count, and only failures are refused: a client with a
-        // valid token is never held back by others' guessing on its address.
+        // Only wrong tokens count (a missing one guesses nothing), and only they
+        // are refused: a client with a valid token is never held back by others'
+        // guessing from its address.
         if let retryAfter = limiter.recordFailure(from: request.clientAddress) {
             throw APIError(status: 429, code: "too_many_requests", detail: "Too many failed authentications; try again later.",
                            headers: HTTPHeaders([("Retry-After", String(retryAfter))]))

@@ -37,7 +37,7 @@ extension EntenteAPI {
                 fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change
             )
             return Responses.resource(project.json, version: project.version, context: context, status: created ? 201 : 200,
-                                      location: created ? "/v1/projects/\(project.id)" : nil)
+                                      location: created ? "/v1/projects/\(project.id)/partners/\(context.parameter("partner_id"))" : nil)
         }
         table.add("DELETE", "/v1/projects/{id}/partners/{partner_id}", .write, resource: .project) { api, context in
             try api.registry.removeParticipant(project: context.parameter("id"), partner: context.parameter("partner_id"), ifMatch: try context.ifMatch(), change: context.change)
