@@ -119,7 +119,3 @@ struct RequestContext {
         }
     }
 }
-
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}

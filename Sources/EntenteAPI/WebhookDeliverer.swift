@@ -98,7 +98,13 @@ public final class WebhookDeliverer: Sendable {
     private func deliver(_ delivery: PendingDelivery) {
         let timestamp = Int(Date().timeIntervalSince1970)
         let signature = Hex.encode(SHA256.hmac(key: Array(delivery.secret.utf8), message: Array("\(timestamp).\(delivery.payload)".utf8)))
-        var request = URLRequest(url: URL(string: delivery.url)!)
+        guard let url = URL(string: delivery.url) else {
+            // Refused at registration; kept as a guard so a stored row can never stop the loop.
+            try? registry.recordAttempt(delivery, at: .now(), statusCode: nil, error: "invalid URL", durationMS: 0, outcome: "failed", nextAttemptAt: nil)
+            metrics.deliveryAttempted(outcome: "gave_up")
+            return
+        }
+        var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = Data(delivery.payload.utf8)
         request.timeoutInterval = schedule.timeout

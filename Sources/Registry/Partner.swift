@@ -87,11 +87,42 @@ public struct Partner: Sendable {
         self.version = version
     }
 
+    /// An absolute http(s) URL: a host name, an IPv4 address or a bracketed IPv6
+    /// address, an optional port, then an optional path, query and fragment.
     static func isWebURL(_ text: String) -> Bool {
         let lower = text.lowercased()
-        guard let rest = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil else { return false }
-        let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        return !host.isEmpty && !text.contains(" ") && host.allSatisfy { $0.isLetter || $0.isNumber || "-.:[]@_".contains($0) }
+        guard let rest = lower.hasPrefix("https://") ? lower.dropFirst(8) : lower.hasPrefix("http://") ? lower.dropFirst(7) : nil,
+              !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F })
+        else { return false }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        var hostPort = authority
+        if let at = authority.lastIndex(of: "@") { hostPort = authority[authority.index(after: at)...] }
+        var host = hostPort
+        var port: Substring?
+        if hostPort.hasPrefix("[") {
+            guard let close = hostPort.firstIndex(of: "]") else { return false }
+            host = hostPort[hostPort.index(after: hostPort.startIndex)..<close]
+            let after = hostPort[hostPort.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return false }
+                port = after.dropFirst()
+            }
+            guard !host.isEmpty, host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+        } else {
+            if let colon = hostPort.firstIndex(of: ":") {
+                host = hostPort[..<colon]
+                port = hostPort[hostPort.index(after: colon)...]
+            }
+            let labels = host.split(separator: ".", omittingEmptySubsequences: false)
+            guard !host.isEmpty, labels.allSatisfy({ label in
+                !label.isEmpty && label.count <= 63 && !label.hasPrefix("-") && !label.hasSuffix("-")
+                    && label.allSatisfy { ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
+            }) else { return false }
+        }
+        if let port {
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy(\.isASCIIDigit), let number = Int(port), number <= 65535 else { return false }
+        }
+        return true
     }
 
     static func isEmail(_ text: String) -> Bool {
@@ -102,6 +133,11 @@ public struct Partner: Sendable {
 
     /// The key for the duplicate rule: trimmed, Unicode-lowercased name.
     var nameKey: String { name.trimmingWhitespace().lowercased() }
+}
+
+extension Character {
+    /// 0–9 only (`isNumber` alone also accepts other scripts' digits and fractions).
+    public var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 extension Optional where Wrapped == String {
