@@ -722,6 +722,7 @@ private func utcDate(daysFromNow days: Int) -> String {
     return formatter.string(from: Date().addingTimeInterval(Double(days) * 86_400))
 }
 
+/// `@unchecked`: `values` is only touched while `lock` is held.
 private final class ConcurrentResults: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Int: APIResponse] = [:]

@@ -116,6 +116,7 @@ final class ReadmeWalkthroughTests: XCTestCase {
     }
 
     /// The two outputs of the walkthrough, written by the draining threads.
+    /// `@unchecked`: both strings are only touched while `lock` is held.
     private final class Collected: @unchecked Sendable {
         private let lock = NSLock()
         private var out = ""

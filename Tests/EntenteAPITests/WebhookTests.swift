@@ -16,6 +16,7 @@ import Glibc
 /// path, headers, body, arrival time) and answers each with the next status of
 /// its script, then `fallback` once the script is used up. One request per
 /// connection (it answers `Connection: close`).
+/// `@unchecked`: its mutable state is only touched while `lock` is held.
 final class WebhookReceiver: @unchecked Sendable {
     struct Received {
         let method: String

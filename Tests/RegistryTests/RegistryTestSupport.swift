@@ -79,6 +79,7 @@ struct StoreFailure: Error, CustomStringConvertible {
 }
 
 /// Results collected from several threads.
+/// `@unchecked`: `values` is only touched while `lock` is held.
 final class Collected<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var values: [Value] = []

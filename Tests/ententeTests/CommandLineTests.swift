@@ -92,6 +92,8 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(logged.contains("\"msg\":\"migration applied\""), logged)
         XCTAssertEqual(try get(port: bound, path: "/healthz"), 200)
         XCTAssertEqual(try get(port: bound, path: "/readyz"), 200)
+        XCTAssertEqual(try run(["healthcheck", "--url", "http://127.0.0.1:\(bound)/healthz"]).0, 0)
+        XCTAssertEqual(try run(["healthcheck", "--url", "http://127.0.0.1:\(bound)/nothing-here"]).0, 1)
 
         kill(process.processIdentifier, SIGTERM)
         process.waitUntilExit()
