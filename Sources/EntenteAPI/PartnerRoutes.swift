@@ -29,6 +29,7 @@ extension EntenteAPI {
         }
         table.add("DELETE", "/v1/partners/{id}", .write) { api, context in
             try api.registry.deletePartner(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)
+            api.authenticator.invalidate()  // the partner's keys are gone with it
             return Responses.noContent()
         }
     }

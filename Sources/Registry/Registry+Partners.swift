@@ -62,14 +62,18 @@ extension Registry {
             let used = try db.queryOne("""
                 SELECT 1 FROM convention_parties WHERE partner_id = ?1
                 UNION ALL SELECT 1 FROM project_partners WHERE partner_id = ?1
-                UNION ALL SELECT 1 FROM api_keys WHERE partner_id = ?1 AND revoked_at IS NULL
                 LIMIT 1
                 """, [id])
             if used != nil {
-                throw RegistryError.inUse("The partner is party to a convention, takes part in a project or holds an API key.")
+                throw RegistryError.inUse("The partner is party to a convention or takes part in a project.")
             }
+            // The partner's own keys go with it: a key bound to no partner could do nothing.
+            let keys = try db.query("SELECT id FROM api_keys WHERE partner_id = ?", [id]).compactMap { $0.string("id") }
+            try db.run("DELETE FROM api_keys WHERE partner_id = ?", [id])
             try db.run("DELETE FROM partners WHERE id = ?", [id])
-            try audit.record("partner.deleted", entityType: "partner", entityID: id, changes: .object(current.json), partners: [id])
+            var changes = current.json
+            if !keys.isEmpty { changes["api_keys_removed"] = .array(keys.map(JSON.string)) }
+            try audit.record("partner.deleted", entityType: "partner", entityID: id, changes: .object(changes), partners: [id])
         }
     }
 

@@ -210,6 +210,18 @@ final class AccessControlTests: XCTestCase {
         XCTAssertEqual(try live.client().get("/v1/partners").status, 200)
     }
 
+    func testDeletingAPartnerEndsItsKeys() throws {
+        let live = try LiveServer()
+        let partner = try Fixtures(client: live.client()).partner("Éphémère")
+        let token = try live.token(role: "partner", partnerID: partner)
+        XCTAssertEqual(try live.client(token: token).get("/v1/partners").status, 200)  // cached now
+        XCTAssertEqual(try live.count("api_keys"), 2)
+
+        XCTAssertEqual(try live.client().delete("/v1/partners/\(partner)").status, 204)
+        XCTAssertEqual(try live.client(token: token).get("/v1/partners").status, 401)
+        XCTAssertEqual(try live.count("api_keys"), 1)
+    }
+
     func testTokensAppearOnlyInTheCreationResponse() throws {
         let live = try LiveServer()
         let partner = try Fixtures(client: live.client()).partner("Compagnie XY")
