@@ -199,13 +199,7 @@ extension Registry {
     }
 
     func fetchConvention(_ id: String, scope: Scope, db: Connection) throws -> Convention {
-        var sql = "SELECT document FROM conventions WHERE id = ?"
-        var arguments: [any SQLiteBindable] = [id]
-        if let condition = ScopeFilter.convention(scope, column: "conventions.id") {
-            sql += " AND " + condition.sql
-            arguments += condition.arguments
-        }
-        guard let row = try db.queryOne(sql, arguments) else { throw RegistryError.notFound("No convention \(id).") }
+        guard let row = try db.queryOne("SELECT document FROM conventions WHERE id = ?", [id], scopedBy: ScopeFilter.convention(scope, column: "conventions.id")) else { throw RegistryError.notFound("No convention \(id).") }
         return Convention(document: try Self.document(row))
     }
 

@@ -138,13 +138,7 @@ extension Registry {
     }
 
     func fetchDecision(_ id: String, scope: Scope, db: Connection) throws -> Decision {
-        var sql = "SELECT document FROM decisions WHERE id = ?"
-        var arguments: [any SQLiteBindable] = [id]
-        if let condition = ScopeFilter.convention(scope, column: "decisions.convention_id") {
-            sql += " AND " + condition.sql
-            arguments += condition.arguments
-        }
-        guard let row = try db.queryOne(sql, arguments) else { throw RegistryError.notFound("No decision \(id).") }
+        guard let row = try db.queryOne("SELECT document FROM decisions WHERE id = ?", [id], scopedBy: ScopeFilter.convention(scope, column: "decisions.convention_id")) else { throw RegistryError.notFound("No decision \(id).") }
         return Decision(document: try Self.document(row))
     }
 

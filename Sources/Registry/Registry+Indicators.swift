@@ -69,13 +69,7 @@ extension Registry {
     }
 
     func fetchIndicator(_ id: String, scope: Scope, db: Connection) throws -> Indicator {
-        var sql = Indicator.select + " WHERE i.id = ?"
-        var arguments: [any SQLiteBindable] = [id]
-        if let condition = ScopeFilter.project(scope, column: "i.project_id") {
-            sql += " AND " + condition.sql
-            arguments += condition.arguments
-        }
-        guard let row = try db.queryOne(sql, arguments) else { throw RegistryError.notFound("No indicator \(id).") }
+        guard let row = try db.queryOne(Indicator.select + " WHERE i.id = ?", [id], scopedBy: ScopeFilter.project(scope, column: "i.project_id")) else { throw RegistryError.notFound("No indicator \(id).") }
         return Indicator(row: row)
     }
 }

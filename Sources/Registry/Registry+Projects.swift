@@ -118,13 +118,7 @@ extension Registry {
     }
 
     func fetchProject(_ id: String, scope: Scope, db: Connection) throws -> Project {
-        var sql = "SELECT * FROM projects WHERE id = ?"
-        var arguments: [any SQLiteBindable] = [id]
-        if let condition = ScopeFilter.project(scope, column: "projects.id") {
-            sql += " AND " + condition.sql
-            arguments += condition.arguments
-        }
-        guard let row = try db.queryOne(sql, arguments) else { throw RegistryError.notFound("No project \(id).") }
+        guard let row = try db.queryOne("SELECT * FROM projects WHERE id = ?", [id], scopedBy: ScopeFilter.project(scope, column: "projects.id")) else { throw RegistryError.notFound("No project \(id).") }
         return Project(row: row, partners: try participants(of: id, db: db))
     }
 

@@ -18,9 +18,7 @@ extension Registry {
         exists("SELECT 1 FROM indicators i WHERE i.id = ?", id, ScopeFilter.project(scope, column: "i.project_id"))
     }
 
-    private func exists(_ sql: String, _ id: String, _ condition: (sql: String, arguments: [any SQLiteBindable])?) -> Bool {
-        let fullSQL = condition.map { sql + " AND " + $0.sql } ?? sql
-        let arguments: [any SQLiteBindable] = [id] + (condition?.arguments ?? [])
-        return ((try? read { db in try db.queryOne(fullSQL, arguments) }) ?? nil) != nil
+    private func exists(_ sql: String, _ id: String, _ condition: ScopeFilter.Condition?) -> Bool {
+        ((try? read { db in try db.queryOne(sql, [id], scopedBy: condition) }) ?? nil) != nil
     }
 }

@@ -3,20 +3,22 @@ import SQLite
 /// The single place where a partner key's world is turned into SQL: every
 /// scoped query goes through these conditions (API.md §2).
 enum ScopeFilter {
+    typealias Condition = (sql: String, arguments: [any SQLiteBindable])
+
     /// A condition on a row whose project id is in `column`.
-    static func project(_ scope: Scope, column: String) -> (sql: String, arguments: [any SQLiteBindable])? {
+    static func project(_ scope: Scope, column: String) -> Condition? {
         guard let partner = scope.partnerID else { return nil }
         return ("EXISTS (SELECT 1 FROM project_partners pp WHERE pp.project_id = \(column) AND pp.partner_id = ?)", [partner])
     }
 
     /// A condition on a row whose convention id is in `column`.
-    static func convention(_ scope: Scope, column: String) -> (sql: String, arguments: [any SQLiteBindable])? {
+    static func convention(_ scope: Scope, column: String) -> Condition? {
         guard let partner = scope.partnerID else { return nil }
         return ("EXISTS (SELECT 1 FROM convention_parties cp WHERE cp.convention_id = \(column) AND cp.partner_id = ?)", [partner])
     }
 
     /// A condition on an audit row whose seq is in `column`.
-    static func audit(_ scope: Scope, column: String) -> (sql: String, arguments: [any SQLiteBindable])? {
+    static func audit(_ scope: Scope, column: String) -> Condition? {
         guard let partner = scope.partnerID else { return nil }
         return ("EXISTS (SELECT 1 FROM audit_partners ap WHERE ap.audit_seq = \(column) AND ap.partner_id = ?)", [partner])
     }
@@ -38,7 +40,7 @@ struct ListQuery {
         arguments.append(contentsOf: values)
     }
 
-    mutating func filter(_ condition: (sql: String, arguments: [any SQLiteBindable])?) {
+    mutating func filter(_ condition: ScopeFilter.Condition?) {
         guard let condition else { return }
         conditions.append(condition.sql)
         arguments.append(contentsOf: condition.arguments)
@@ -57,5 +59,13 @@ struct ListQuery {
         sql += " ORDER BY \(seqColumn) \(descending ? "DESC" : "ASC") LIMIT ?"
         values.append(page.sqlLimit)
         return try db.query(sql, values)
+    }
+}
+
+extension Connection {
+    /// The first row of `sql` (which ends in a WHERE clause), narrowed by a scope condition.
+    func queryOne(_ sql: String, _ arguments: [any SQLiteBindable], scopedBy condition: ScopeFilter.Condition?) throws -> Row? {
+        guard let condition else { return try queryOne(sql, arguments) }
+        return try queryOne(sql + " AND " + condition.sql, arguments + condition.arguments)
     }
 }
