@@ -5,7 +5,10 @@ struct Arguments {
     var flags: Set<String> = []
 
     /// Options that take a value; anything else starting with `--` is a flag.
-    static let valued: Set<String> = ["--host", "--port", "--db", "--name", "--role", "--partner", "--migrations", "--synchronous", "--url"]
+    static let valued: Set<String> = [
+        "--host", "--port", "--db", "--name", "--role", "--partner", "--migrations", "--synchronous", "--url",
+        "--max-head-bytes", "--max-body-bytes", "--head-timeout", "--idle-timeout", "--workers",
+    ]
 
     init(_ words: [String]) throws(UsageError) {
         var index = 0
@@ -31,6 +34,17 @@ struct Arguments {
             }
             index += 1
         }
+    }
+}
+
+extension Arguments {
+    /// A whole-number option within `range`, or `fallback` when absent.
+    func integer(_ name: String, in range: ClosedRange<Int>, default fallback: Int) throws(UsageError) -> Int {
+        guard let text = options[name] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw UsageError("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
     }
 }
 

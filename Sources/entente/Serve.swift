@@ -20,7 +20,7 @@ struct Serve {
             .flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) } ?? []
         let api = EntenteAPI(registry: database.registry, openAPIDocument: openAPI)
         let server = try HTTPServer.start(
-            configuration: ServerConfiguration(host: host, port: port),
+            configuration: try serverConfiguration(host: host, port: port),
             responder: api,
             observer: ObserverGroup([AccessLog(log: log), api.metrics])
         )
@@ -46,6 +46,21 @@ struct Serve {
         deliverer.stop()
         database.pool.close()
         log.write("stopped")
+    }
+
+    /// The limits of API.md §10, each adjustable by a flag.
+    private func serverConfiguration(host: String, port: Int) throws -> ServerConfiguration {
+        ServerConfiguration(
+            host: host,
+            port: port,
+            limits: .init(
+                maxHeadBytes: try arguments.integer("--max-head-bytes", in: 1024...1_048_576, default: 16 * 1024),
+                maxBodyBytes: try arguments.integer("--max-body-bytes", in: 1024...1_073_741_824, default: 1024 * 1024)
+            ),
+            headTimeout: .seconds(try arguments.integer("--head-timeout", in: 1...3600, default: 10)),
+            idleTimeout: .seconds(try arguments.integer("--idle-timeout", in: 1...86_400, default: 60)),
+            workerThreads: try arguments.integer("--workers", in: 1...256, default: 8)
+        )
     }
 
     /// `ENTENTE_WEBHOOK_FIRST_RETRY` (seconds) shortens the retry schedule, for tests and demos.

@@ -13,6 +13,7 @@ let usage = """
 
     Usage:
       entente serve [--host 127.0.0.1] [--port 8080] [--db ./entente.sqlite] [--synchronous full|normal]
+                    [--max-head-bytes 16384] [--max-body-bytes 1048576] [--head-timeout 10] [--idle-timeout 60] [--workers 8]
       entente migrate --db PATH
       entente keys create --db PATH --name NAME --role admin|editor|reader|partner [--partner PARTNER_ID]
       entente healthcheck [--url http://127.0.0.1:8080/healthz]

@@ -53,6 +53,8 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try run(["frobnicate"]).0, 2)
         XCTAssertEqual(try run(["keys", "create", "--db", database, "--name", "x", "--role", "emperor"]).0, 2)
         XCTAssertEqual(try run(["migrate"]).0, 2, "migrate needs --db")
+        XCTAssertEqual(try run(["serve", "--idle-timeout", "0"]).0, 2)
+        XCTAssertEqual(try run(["serve", "--max-body-bytes", "lots"]).0, 2)
     }
 
     func testMigrateThenKeysCreate() throws {
@@ -69,7 +71,7 @@ final class CommandLineTests: XCTestCase {
     func testServeBootstrapsAnAdminTokenAnswersAndStopsOnSIGTERM() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = ["serve", "--port", "0", "--db", database]
+        process.arguments = ["serve", "--port", "0", "--db", database, "--max-body-bytes", "2048"]
         process.environment = ProcessInfo.processInfo.environment.merging(["ENTENTE_MIGRATIONS": Self.migrations]) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -93,6 +95,11 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(try get(port: bound, path: "/healthz"), 200)
         XCTAssertEqual(try get(port: bound, path: "/readyz"), 200)
         XCTAssertEqual(try run(["healthcheck", "--url", "http://127.0.0.1:\(bound)/healthz"]).0, 0)
+        XCTAssertEqual(try request(port: bound, "GET /openapi.yaml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").prefix(200).contains("openapi: 3.1"), true,
+                       "the served document is docs/openapi.yaml")
+        let big = String(repeating: "x", count: 3000)
+        XCTAssertTrue(try request(port: bound, "POST /v1/partners HTTP/1.1\r\nHost: x\r\nContent-Length: 3000\r\n\r\n\(big)").hasPrefix("HTTP/1.1 413"),
+                      "--max-body-bytes is honoured")
         XCTAssertEqual(try run(["healthcheck", "--url", "http://127.0.0.1:\(bound)/nothing-here"]).0, 1)
 
         kill(process.processIdentifier, SIGTERM)
@@ -108,6 +115,13 @@ final class CommandLineTests: XCTestCase {
 
     /// GET over a plain socket; the status code.
     private func get(port: Int, path: String) throws -> Int {
+        let reply = try request(port: port, "GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        guard reply.count > 12 else { return -1 }
+        return Int(reply.dropFirst(9).prefix(3)) ?? -1
+    }
+
+    /// Sends raw bytes, reads until the server closes; the reply as text.
+    private func request(port: Int, _ raw: String) throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -117,12 +131,18 @@ final class CommandLineTests: XCTestCase {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { return -1 }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = recv(fd, &buffer, buffer.count, 0)
-        guard count > 12 else { return -1 }
-        return Int(String(decoding: buffer[9..<12], as: UTF8.self)) ?? -1
+        guard connected == 0 else { return "" }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let bytes = Array(raw.utf8)
+        _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var reply: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            reply.append(contentsOf: buffer[0..<count])
+        }
+        return String(decoding: reply, as: UTF8.self)
     }
 }
