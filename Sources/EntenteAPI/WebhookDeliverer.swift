@@ -89,10 +89,18 @@ public final class WebhookDeliverer: Sendable {
         thread.start()
     }
 
-    /// Stops after the deliveries under way.
-    public func stop() {
-        guard running.exchange(false, ordering: .relaxed) else { return }
-        stopped.wait()
+    /// Asks the loop to stop after the deliveries under way; returns at once.
+    public func requestStop() {
+        running.store(false, ordering: .relaxed)
+    }
+
+    /// Stops, waiting at most `timeout` seconds for deliveries under way. One
+    /// still running then is not recorded and stays pending: it is retried
+    /// after the next start (delivery is at least once).
+    public func stop(timeout: Double = 30) {
+        requestStop()
+        guard stopped.wait(timeout: .now() + timeout) == .success else { return }
+        stopped.signal()  // later calls return at once
     }
 
     private func deliver(_ delivery: PendingDelivery) {

@@ -36,6 +36,7 @@ struct Serve {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 log.write("stopping", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
+                deliverer.requestStop()
                 server.shutdown()
             }
             source.resume()
@@ -43,7 +44,7 @@ struct Serve {
         }
         server.waitUntilStopped()
         sources.forEach { $0.cancel() }
-        deliverer.stop()
+        deliverer.stop(timeout: 2)
         database.pool.close()
         log.write("stopped")
     }
