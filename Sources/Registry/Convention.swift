@@ -210,7 +210,7 @@ public struct ConventionParty: Sendable {
             let id = c.string("id")
             let kind = c.oneOf("kind", Convention.contributionKinds, required: true)
             let description = c.string("description", required: true, maxLength: 2000, trimmed: true)
-            let value = c.integer("value_cents", required: true, minimum: 0)
+            let value = c.integer("value_cents", required: true, minimum: 0, maximum: Money.maximumCents)
             let kept = id.flatMap { id in previous?.contributions.first { $0.id == id } }
             if id != nil && kept == nil { c.fail("id", "no such contribution of this party") }
             inner.absorb(c.errors)

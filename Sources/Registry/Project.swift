@@ -61,7 +61,7 @@ public struct Project: Sendable {
         let startsOn = reader.date("starts_on")
         let endsOn = reader.date("ends_on")
         if let startsOn, let endsOn, endsOn < startsOn { reader.fail("ends_on", "must not be before starts_on") }
-        let budget = reader.integer("budget_cents", minimum: 0)
+        let budget = reader.integer("budget_cents", minimum: 0, maximum: Money.maximumCents)
         let currency = reader.string("currency") ?? "EUR"
         if !Currency.isValid(currency) { reader.fail("currency", "an ISO 4217 code such as EUR") }
         var status = ProjectStatus.draft
@@ -109,6 +109,13 @@ public enum ProjectStatus: String, Sendable, CaseIterable {
         default: false
         }
     }
+}
+
+/// Amounts of money in cents.
+enum Money {
+    /// 10^14 cents (a thousand billion in any currency): far above any real
+    /// pledge, and low enough that every sum a 1 MiB request can hold fits in Int64.
+    static let maximumCents: Int64 = 100_000_000_000_000
 }
 
 /// ISO 4217 currency codes: three capital letters.

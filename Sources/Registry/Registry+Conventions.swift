@@ -141,7 +141,7 @@ extension Registry {
     /// Records what a party has delivered of a pledge (no amendment needed).
     public func recordDelivery(convention id: String, contribution contributionID: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
         var reader = FieldReader(fields, allowed: ["delivered_cents"])
-        let delivered = reader.integer("delivered_cents", required: true, minimum: 0)
+        let delivered = reader.integer("delivered_cents", required: true, minimum: 0, maximum: Money.maximumCents)
         try reader.check()
         return try write(change) { db, audit in
             var convention = try fetchConvention(id, scope: .everything, db: db)

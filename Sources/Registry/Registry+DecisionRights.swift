@@ -33,7 +33,7 @@ extension Registry {
             var inner = FieldReader(object, prefix: "parties[\(index)].", allowed: ["partner_id", "name", "contribution_cents"])
             let id = inner.string("partner_id", required: true)
             let name = inner.string("name", maxLength: 300)
-            let cents = inner.integer("contribution_cents", minimum: 0) ?? 0
+            let cents = inner.integer("contribution_cents", minimum: 0, maximum: Money.maximumCents) ?? 0
             if let id, holders.contains(where: { $0.id == id }) { inner.fail("partner_id", "appears twice") }
             reader.absorb(inner.errors)
             if let id { holders.append(.init(id: id, name: name, contributionCents: cents)) }
