@@ -35,13 +35,19 @@ public struct RequestParser: Sendable {
         case chunkSize(HTTPRequest)
         case chunkData(HTTPRequest, remaining: Int)
         case chunkDataEnd(HTTPRequest)
-        case trailers(HTTPRequest, scanned: Int)
+        case trailers(HTTPRequest, size: Int)
     }
 
     public let limits: Limits
     private var buffer: [UInt8] = []
     private var readIndex = 0
     private var state: State = .head(scanned: 0)
+    /// The body read so far, kept apart from `state` so that appending to it
+    /// never copies it (an enum payload mutated in place would be copied).
+    private var body: [UInt8] = []
+    /// Bytes of the current request consumed so far, framing included: bounded
+    /// so that blank lines, chunk extensions or trailers cannot grow without end.
+    private var consumed = 0
     private var continueSent = false
 
     public init(limits: Limits = Limits()) {
@@ -59,7 +65,7 @@ public struct RequestParser: Sendable {
 
     /// Whether a request has started arriving (for the head-read timeout).
     public var isMidRequest: Bool {
-        if case .head = state { return bufferedByteCount > 0 }
+        if case .head = state { return bufferedByteCount > 0 || consumed > 0 }
         return true
     }
 
@@ -71,40 +77,45 @@ public struct RequestParser: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Head, body and framing together may not exceed this (413 beyond).
+    private var maxWireBytes: Int { limits.maxHeadBytes + 2 * limits.maxBodyBytes + 1024 }
+
     /// Parses as far as the buffered bytes allow.
     public mutating func next() throws(HTTPParseError) -> Event {
+        defer { compact() }
         while true {
             switch state {
             case .head(let scanned):
                 guard let request = try parseHead(scanned: scanned) else { return .needMoreData }
                 if let event = try startBody(of: request) { return event }
 
-            case .body(var request, let remaining):
+            case .body(let request, let remaining):
                 let available = bufferedByteCount
                 if available == 0, remaining > 0, expectsContinue(request) { return continueOnce() }
                 let take = min(available, remaining)
-                request.body.append(contentsOf: buffer[readIndex..<readIndex + take])
-                readIndex += take
+                body.append(contentsOf: buffer[readIndex..<readIndex + take])
+                try consume(take)
                 if take == remaining { return finish(request) }
                 state = .body(request, remaining: remaining - take)
                 return .needMoreData
 
             case .chunkSize(let request):
-                if bufferedByteCount == 0, request.body.isEmpty, expectsContinue(request) { return continueOnce() }
+                if bufferedByteCount == 0, body.isEmpty, expectsContinue(request) { return continueOnce() }
                 guard let line = try takeLine(maxLength: 1024, what: "chunk size line") else { return .needMoreData }
                 let size = try Self.chunkSize(line)
                 if size == 0 {
-                    state = .trailers(request, scanned: 0)
+                    state = .trailers(request, size: 0)
                 } else {
-                    guard request.body.count + size <= limits.maxBodyBytes else { throw .bodyTooLarge }
+                    // Compared as a subtraction: `body.count + size` could overflow.
+                    guard size <= limits.maxBodyBytes - body.count else { throw .bodyTooLarge }
                     state = .chunkData(request, remaining: size)
                 }
 
-            case .chunkData(var request, let remaining):
+            case .chunkData(let request, let remaining):
                 let take = min(bufferedByteCount, remaining)
                 guard take > 0 else { return .needMoreData }
-                request.body.append(contentsOf: buffer[readIndex..<readIndex + take])
-                readIndex += take
+                body.append(contentsOf: buffer[readIndex..<readIndex + take])
+                try consume(take)
                 state = take == remaining ? .chunkDataEnd(request) : .chunkData(request, remaining: remaining - take)
 
             case .chunkDataEnd(let request):
@@ -112,13 +123,15 @@ public struct RequestParser: Sendable {
                 guard buffer[readIndex] == CR, buffer[readIndex + 1] == LF else {
                     throw .badRequest("Chunk data does not end in CRLF.")
                 }
-                readIndex += 2
+                try consume(2)
                 state = .chunkSize(request)
 
-            case .trailers(let request, _):
+            case .trailers(let request, let size):
                 guard let line = try takeLine(maxLength: limits.maxHeadBytes, what: "trailer field") else { return .needMoreData }
                 if line.isEmpty { return finish(request) }
+                guard size + line.count + 2 <= limits.maxHeadBytes else { throw .headTooLarge }
                 _ = try Self.headerField(line)  // validated, then dropped: no trailer matters here
+                state = .trailers(request, size: size + line.count + 2)
             }
         }
     }
@@ -138,21 +151,22 @@ public struct RequestParser: Sendable {
                 guard index > start, buffer[index - 1] == CR else { throw .badRequest("A line ends in a bare LF.") }
                 if index - 1 == lineStart {
                     guard lineStart == start else { end = index + 1; break }
-                    // RFC 9112 §2.2: an empty line before the request line is ignored.
-                    readIndex = index + 1
+                    // RFC 9112 §2.2: an empty line before the request line is ignored
+                    // (but counted, so that endless blank lines still hit the limit).
+                    try consume(index + 1 - readIndex)
                     start = readIndex
                 }
                 lineStart = index + 1
             }
             index += 1
-            if index - start > limits.maxHeadBytes { throw .headTooLarge }
+            if index - start + consumed > limits.maxHeadBytes { throw .headTooLarge }
         }
         guard let end else {
             state = .head(scanned: index - start)
             return nil
         }
         let request = try Self.parseHeadLines(buffer[start..<end - 2])
-        readIndex = end
+        try consume(end - readIndex)
         return request
     }
 
@@ -188,13 +202,31 @@ public struct RequestParser: Sendable {
             if line.contains(CR) { throw .badRequest("The request line holds a bare CR.") }
             throw .badRequest("The request line is not METHOD SP target SP HTTP/x.y.")
         }
+        guard let target = originForm(parts[1]) else {
+            throw .badRequest("The request target is neither a path nor an absolute http(s) URL.")
+        }
         let version: HTTPVersion
         switch (major, minor) {
         case (1, 1): version = .http1_1
         case (1, 0): version = .http1_0
         default: throw HTTPParseError(status: 505, code: "http_version_not_supported", detail: "Only HTTP/1.0 and HTTP/1.1 are served.")
         }
-        return (String(decoding: parts[0], as: UTF8.self), String(decoding: parts[1], as: UTF8.self), version)
+        return (String(decoding: parts[0], as: UTF8.self), target, version)
+    }
+
+    /// The target as a path (RFC 9112 §3.2): origin-form as is, absolute-form
+    /// reduced to its path and query, `*` (asterisk-form) as is; nil otherwise.
+    static func originForm(_ target: ArraySlice<UInt8>) -> String? {
+        let text = String(decoding: target, as: UTF8.self)
+        if text.hasPrefix("/") || text == "*" { return text }
+        let lower = text.lowercased()
+        guard let schemeEnd = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : nil else { return nil }
+        let rest = text.dropFirst(schemeEnd)
+        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }), slash != rest.startIndex else {
+            return rest.isEmpty ? nil : "/"
+        }
+        let path = rest[slash...]
+        return path.hasPrefix("?") ? "/" + path : String(path)
     }
 
     /// `field-name ":" OWS field-value OWS`, with no whitespace before the colon,
@@ -234,6 +266,7 @@ public struct RequestParser: Sendable {
             let codings = transferEncodings.flatMap { $0.split(separator: ",") }.map { $0.trimmingOWS().lowercased() }
             guard codings.last == "chunked" else { throw .badRequest("The last transfer coding is not chunked.") }
             guard codings.count == 1 else {
+                if codings.dropLast().contains("chunked") { throw .badRequest("chunked may be applied only once.") }
                 throw HTTPParseError(status: 501, code: "not_implemented", detail: "Only the chunked transfer coding is supported.")
             }
             state = .chunkSize(request)
@@ -266,7 +299,11 @@ public struct RequestParser: Sendable {
         return .continueExpected
     }
 
-    private mutating func finish(_ request: HTTPRequest) -> Event {
+    private mutating func finish(_ head: HTTPRequest) -> Event {
+        var request = head
+        request.body = body
+        body = []
+        consumed = 0
         state = .head(scanned: 0)
         continueSent = false
         if readIndex == buffer.count {
@@ -279,6 +316,21 @@ public struct RequestParser: Sendable {
         return .request(request)
     }
 
+    /// Moves past `count` bytes of the current request, within the wire limit.
+    private mutating func consume(_ count: Int) throws(HTTPParseError) {
+        readIndex += count
+        consumed += count
+        if consumed > maxWireBytes { throw .bodyTooLarge }
+    }
+
+    /// Drops bytes already consumed once they are many, so a long request
+    /// does not keep its whole framing in memory.
+    private mutating func compact() {
+        guard readIndex > 64 * 1024, readIndex * 2 > buffer.count else { return }
+        buffer.removeFirst(readIndex)
+        readIndex = 0
+    }
+
     /// Takes one CRLF-terminated line (without the CRLF), or nil when it is not all here.
     private mutating func takeLine(maxLength: Int, what: String) throws(HTTPParseError) -> ArraySlice<UInt8>? {
         let window = buffer[readIndex..<min(buffer.count, readIndex + maxLength + 2)]
@@ -288,7 +340,7 @@ public struct RequestParser: Sendable {
         }
         guard lf > readIndex, buffer[lf - 1] == CR else { throw .badRequest("The \(what) does not end in CRLF.") }
         let line = buffer[readIndex..<lf - 1]
-        readIndex = lf + 1
+        try consume(lf + 1 - readIndex)
         return line
     }
 

@@ -59,6 +59,8 @@ final class RequestParserTests: XCTestCase {
             ("OWS around value", "GET / HTTP/1.1\r\nX-A: \t spaced \t\r\n\r\n", "GET", "/", .http1_1, ""),
             ("empty header value", "GET / HTTP/1.1\r\nX-Empty:\r\n\r\n", "GET", "/", .http1_1, ""),
             ("obs-text in value", "GET / HTTP/1.1\r\nX-Name: caf\u{E9}\r\n\r\n", "GET", "/", .http1_1, ""),
+            ("absolute-form target", "GET http://example.org/v1/partners?limit=2 HTTP/1.1\r\n\r\n", "GET", "/v1/partners?limit=2", .http1_1, ""),
+            ("asterisk-form target", "OPTIONS * HTTP/1.1\r\n\r\n", "OPTIONS", "*", .http1_1, ""),
             ("body exactly at the limit", "POST /p HTTP/1.1\r\nContent-Length: 64\r\n\r\n" + String(repeating: "b", count: 64), "POST", "/p", .http1_1, String(repeating: "b", count: 64)),
         ]
         for c in cases {
@@ -134,6 +136,12 @@ final class RequestParserTests: XCTestCase {
             ("head too large without end", "GET / HTTP/1.1\r\nX-Big: \(big)", 431),
             ("body over the limit", "POST / HTTP/1.1\r\nContent-Length: 65\r\n\r\n", 413),
             ("chunked body over the limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n\(String(repeating: "a", count: 64))\r\n1\r\nb\r\n0\r\n\r\n", 413),
+            ("target without leading slash", "GET x/v1/partners HTTP/1.1\r\n\r\n", 400),
+            ("chunked twice", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", 400),
+            ("chunk size that would overflow the body count", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n", 413),
+            ("endless blank lines before the request", String(repeating: "\r\n", count: 200), 431),
+            ("trailers past the head limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + String(repeating: "X-T: \(String(repeating: "t", count: 40))\r\n", count: 10) + "\r\n", 431),
+            ("chunk extensions past the wire limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "1;\(String(repeating: "e", count: 200))\r\nz\r\n", count: 30), 413),
             ("gzip then chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
         ]
         for c in cases {
