@@ -6,7 +6,7 @@ extension EntenteAPI {
     static func addAuditRoutes(to table: inout RouteTable) {
         table.add("GET", "/v1/audit", .read) { api, context in
             let filter = AuditFilter(entityType: context.query["entity_type"], entityID: context.query["entity_id"], actor: context.query["actor"])
-            return Responses.list(try api.registry.audit(filter, scope: context.scope, page: try context.pageRequest()), context: context) { $0.json }
+            return Responses.list(try api.registry.audit(filter, scope: context.scope, includeAdministration: context.isAdmin, page: try context.pageRequest()), context: context) { $0.json }
         }
         table.add("GET", "/v1/events", .read) { api, context in
             var after: Int64 = 0
@@ -17,7 +17,7 @@ extension EntenteAPI {
                 after = seq
             }
             let limit = try context.pageRequest().limit
-            let (entries, cursor) = try api.registry.events(after: after, limit: limit, scope: context.scope)
+            let (entries, cursor) = try api.registry.events(after: after, limit: limit, scope: context.scope, includeAdministration: context.isAdmin)
             return Responses.json(.object(["items": .array(entries.map { .object($0.event) }), "next_cursor": .string(Cursor.encode(cursor))]))
         }
     }

@@ -9,7 +9,9 @@ import Synchronization
 /// so it takes effect on the next request.
 final class Authenticator: Sendable {
     private let registry: Registry
-    private let cache = Mutex<[[UInt8]: Principal]>([:])
+    /// Known token hashes, and a generation that `invalidate()` bumps: a lookup
+    /// that started before an invalidation must not put its (stale) answer back.
+    private let cache = Mutex<(generation: Int, principals: [[UInt8]: Principal])>((0, [:]))
     let limiter: FailedAuthLimiter
 
     init(registry: Registry, limiter: FailedAuthLimiter = FailedAuthLimiter()) {
@@ -21,9 +23,16 @@ final class Authenticator: Sendable {
     func authenticate(_ request: HTTPRequest) throws(APIError) -> Principal {
         guard let token = Self.bearerToken(request.headers["Authorization"]) else { throw .unauthorized }
         let hash = SHA256.hash(Array(token.utf8))
-        if let cached = cache.withLock({ $0[hash] }) { return cached }
-        if let principal = try? registry.principal(forTokenHash: hash) {
-            cache.withLock { $0[hash] = principal }
+        let (generation, cached) = cache.withLock { ($0.generation, $0.principals[hash]) }
+        if let cached { return cached }
+        let found: Principal?
+        do {
+            found = try registry.principal(forTokenHash: hash)
+        } catch {
+            throw APIError(status: 503, code: "unavailable", detail: "Keys cannot be checked right now; try again.")
+        }
+        if let principal = found {
+            cache.withLock { if $0.generation == generation { $0.principals[hash] = principal } }
             return principal
         }
         // Only wrong tokens count (a missing one guesses nothing), and only they
@@ -38,7 +47,10 @@ final class Authenticator: Sendable {
 
     /// Forgets cached principals (after a key is revoked).
     func invalidate() {
-        cache.withLock { $0.removeAll() }
+        cache.withLock {
+            $0.generation += 1
+            $0.principals.removeAll()
+        }
     }
 
     static func bearerToken(_ header: String?) -> String? {

@@ -10,14 +10,17 @@ public final class EntenteAPI: HTTPResponder {
     let openAPIDocument: [UInt8]
     /// Counters for `/metrics`; also the server's observer.
     public let metrics: Metrics
+    /// Where unexpected failures are logged (with the request id, never the request).
+    let log: JSONLineLog
     private let routes: RouteTable
 
     /// `openAPIDocument` is served at `/openapi.yaml`.
-    public init(registry: Registry, openAPIDocument: [UInt8] = [], metrics: Metrics = Metrics()) {
+    public init(registry: Registry, openAPIDocument: [UInt8] = [], metrics: Metrics = Metrics(), log: JSONLineLog = JSONLineLog()) {
         self.registry = registry
         self.authenticator = Authenticator(registry: registry)
         self.openAPIDocument = openAPIDocument
         self.metrics = metrics
+        self.log = log
         var table = RouteTable()
         Self.addOperationsRoutes(to: &table)
         Self.addKeyRoutes(to: &table)
@@ -70,7 +73,8 @@ public final class EntenteAPI: HTTPResponder {
         } catch let error as RegistryError {
             return APIError(error).response
         } catch {
-            // Storage failures and the like: logged by the caller's request id, never detailed to clients.
+            // Storage failures and the like: logged with the request id, never detailed to clients.
+            log.write(level: "error", "request failed", [("request_id", request.requestID), ("error", String(describing: error))])
             return APIError(status: 500, code: "internal", detail: "The server failed to handle the request (request id \(request.requestID)).").response
         }
     }

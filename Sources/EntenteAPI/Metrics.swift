@@ -25,10 +25,14 @@ public final class Metrics: HTTPServerObserver {
 
     public init() {}
 
+    /// Methods counted by name; any other is `other`, so clients cannot add series at will.
+    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
     public func requestCompleted(_ record: RequestRecord) {
         let route = record.route ?? "unmatched"
+        let method = Self.knownMethods.contains(record.method) ? record.method : "other"
         state.withLock { state in
-            state.requests[RequestKey(route: route, method: record.method, status: record.status), default: 0] += 1
+            state.requests[RequestKey(route: route, method: method, status: record.status), default: 0] += 1
             state.latency[route, default: DatabaseTimings.Histogram()].observe(record.durationSeconds)
         }
     }

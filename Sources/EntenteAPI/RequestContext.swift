@@ -12,6 +12,9 @@ struct RequestContext {
 
     var scope: Scope { principal?.scope ?? .everything }
 
+    /// Admins alone see API keys and webhooks, and the audit entries about them.
+    var isAdmin: Bool { principal?.role == .admin }
+
     /// The audit context of a write made by this request.
     var change: ChangeContext {
         ChangeContext(actor: principal?.keyID ?? "anonymous", requestID: request.requestID)

@@ -16,7 +16,7 @@ extension EntenteAPI {
             return Responses.resource(webhook.json, version: webhook.version, context: context)
         }
         table.add("DELETE", "/v1/webhooks/{id}", .admin) { api, context in
-            try api.registry.deleteWebhook(context.parameter("id"), change: context.change)
+            try api.registry.deleteWebhook(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)
             return Responses.noContent()
         }
         table.add("GET", "/v1/webhooks/{id}/deliveries", .admin) { api, context in

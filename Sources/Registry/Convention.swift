@@ -158,6 +158,9 @@ public struct Convention: Sendable {
             }
         }
         if parties.count < 2 { reader.fail("parties", "at least two distinct parties") }
+        if Money.sum(parties.flatMap { $0.contributions.map(\.valueCents) }) == nil {
+            reader.fail("parties", "the pledges may not total more than \(Money.maximumCents) cents")
+        }
         return parties
     }
 
@@ -172,8 +175,10 @@ public struct ConventionParty: Sendable {
     public var signedAt: String?
     public var signatory: String?
 
-    public var contributionCents: Int64 { contributions.reduce(0) { $0 + $1.valueCents } }
-    public var deliveredCents: Int64 { contributions.reduce(0) { $0 + $1.deliveredCents } }
+    /// Pledges are validated so that this sum stays within `Money.maximumCents`.
+    public var contributionCents: Int64 { Money.sum(contributions.map(\.valueCents)) ?? Money.maximumCents }
+    /// Saturates at `Money.maximumCents` (deliveries may exceed the pledges).
+    public var deliveredCents: Int64 { Money.sum(contributions.map(\.deliveredCents)) ?? Money.maximumCents }
 
     func json(defaulting: Bool) -> JSONObject {
         [

@@ -1,5 +1,9 @@
+import Dispatch
 import Governance
 import JSON
+
+/// Serialises power-index computations (see `DecisionRights.compute`).
+private let computing = DispatchSemaphore(value: 1)
 
 /// The decision rights a governance gives each party (API.md §6): its share of
 /// the weight and its power indices in the voting game of the majority rule.
@@ -32,7 +36,11 @@ public enum DecisionRights {
             throw .conflict("The governance cannot give shares to the parties that are not defaulting: \(error)")
         }
         let vetoIndices = Set(active.indices.filter { activeRules.vetoPartnerIDs.contains(active[$0].id) })
+        // One computation at a time: a large exact game can take seconds and
+        // gigabytes, and concurrent ones must not multiply that.
+        computing.wait()
         let power = powerIndices(shares: shares, majority: rules.majority, vetoIndices: vetoIndices)
+        computing.signal()
         var partners: [JSON] = []
         var activeIndex = 0
         for holder in holders {

@@ -53,7 +53,13 @@ final class GroupCommit: Sendable {
         do {
             try pool.write { db in
                 try db.execute("BEGIN IMMEDIATE")
-                for job in batch { job.run(db) }
+                for job in batch {
+                    // After an I/O or full-disk error SQLite may roll the whole
+                    // transaction back: later jobs must not run outside it.
+                    guard db.isInTransaction else { throw SQLiteError(extendedCode: 1, message: "the batch's transaction was rolled back") }
+                    job.run(db)
+                }
+                guard db.isInTransaction else { throw SQLiteError(extendedCode: 1, message: "the batch's transaction was rolled back") }
                 do {
                     try db.execute("COMMIT")
                 } catch {

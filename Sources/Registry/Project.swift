@@ -116,6 +116,16 @@ enum Money {
     /// 10^14 cents (a thousand billion in any currency): far above any real
     /// pledge, and low enough that every sum a 1 MiB request can hold fits in Int64.
     static let maximumCents: Int64 = 100_000_000_000_000
+
+    /// The sum, or nil past `maximumCents` (never an overflow, whatever the count).
+    static func sum(_ amounts: some Sequence<Int64>) -> Int64? {
+        var total: Int64 = 0
+        for amount in amounts {
+            total += amount
+            if total > maximumCents { return nil }
+        }
+        return total
+    }
 }
 
 /// ISO 4217 currency codes: three capital letters.

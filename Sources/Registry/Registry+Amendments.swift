@@ -41,11 +41,23 @@ extension Registry {
         }
     }
 
+    /// A partner key sees an amendment of a convention it is party to, and one
+    /// whose amended text would make it a party (it has to sign that one).
     public func amendment(convention id: String, number: Int, scope: Scope) throws -> Amendment {
         try read { db in
-            _ = try fetchConvention(id, scope: scope, db: db)
-            return try fetchAmendment(id, number: number, db: db)
+            let convention = try fetchConvention(id, scope: .everything, db: db)
+            return try visibleAmendment(number, of: convention, to: scope.partnerID, db: db)
         }
+    }
+
+    /// The amendment, if `partner` (nil: any caller) may see it; otherwise a 404
+    /// that says nothing of the convention.
+    private func visibleAmendment(_ number: Int, of convention: Convention, to partner: String?, db: Connection) throws -> Amendment {
+        guard let partner, !convention.partnerIDs.contains(partner) else { return try fetchAmendment(convention.id, number: number, db: db) }
+        guard let amendment = try? fetchAmendment(convention.id, number: number, db: db), amendment.status == "awaiting_signatures",
+              (try? amendment.resultingText(of: convention, at: .now()))?.partnerIDs.contains(partner) == true
+        else { throw RegistryError.notFound("No convention \(convention.id).") }
+        return amendment
     }
 
     /// A party of the resulting text signs; the last signature applies the
@@ -53,8 +65,8 @@ extension Registry {
     public func signAmendment(convention id: String, number: Int, fields: JSONObject, actingFor: String?, change: ChangeContext) throws -> Amendment {
         let (partnerID, signatory) = try Self.signature(fields)
         return try write(change) { db, audit in
-            var convention = try fetchConvention(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
-            var amendment = try fetchAmendment(id, number: number, db: db)
+            var convention = try fetchConvention(id, scope: .everything, db: db)
+            var amendment = try visibleAmendment(number, of: convention, to: actingFor, db: db)
             try Self.checkActing(actingFor, for: partnerID)
             guard amendment.status == "awaiting_signatures", convention.status == .inForce else {
                 throw RegistryError.invalidTransition("This amendment is no longer awaiting signatures.")

@@ -63,12 +63,14 @@ public struct AuditFilter: Sendable {
 }
 
 extension Registry {
-    /// Newest first.
-    public func audit(_ filter: AuditFilter, scope: Scope, page: PageRequest) throws -> Page<AuditEntry> {
+    /// Newest first. Entries about API keys and webhooks are for admins only
+    /// (`includeAdministration`), like the resources themselves.
+    public func audit(_ filter: AuditFilter, scope: Scope, includeAdministration: Bool, page: PageRequest) throws -> Page<AuditEntry> {
         try closeDueDecisions()
         return try read { db in
             var query = ListQuery("SELECT * FROM audit")
             query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
+            if !includeAdministration { query.filter("entity_type NOT IN ('api_key', 'webhook')") }
             if let type = filter.entityType { query.filter("entity_type = ?", type) }
             if let id = filter.entityID { query.filter("entity_id = ?", id) }
             if let actor = filter.actor { query.filter("actor = ?", actor) }
@@ -79,11 +81,12 @@ extension Registry {
 
     /// Oldest first after `after`; the cursor never goes back to null, so a
     /// poller always has a place to resume.
-    public func events(after: Int64, limit: Int, scope: Scope) throws -> (entries: [AuditEntry], cursor: Int64) {
+    public func events(after: Int64, limit: Int, scope: Scope, includeAdministration: Bool) throws -> (entries: [AuditEntry], cursor: Int64) {
         try closeDueDecisions()
         return try read { db in
             var query = ListQuery("SELECT * FROM audit")
             query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
+            if !includeAdministration { query.filter("entity_type NOT IN ('api_key', 'webhook')") }
             // A page of `limit - 1` asks SQLite for `limit` rows: here no row is kept to look ahead.
             let rows = try query.run(db, seqColumn: "seq", page: PageRequest(limit: limit - 1, after: after))
             let entries = rows.prefix(limit).map(AuditEntry.init(row:))

@@ -4,7 +4,7 @@ import JSON
 extension Registry {
     /// `GET /v1/conventions/{id}/decision-rights`: for the text in force (or the draft's).
     public func decisionRights(convention id: String, scope: Scope) throws -> JSONObject {
-        try read { db in
+        let (convention, holders) = try read { db in
             let convention = try fetchConvention(id, scope: scope, db: db)
             let defaulting = try defaultingParties(id, db: db)
             var holders: [DecisionRights.Holder] = []
@@ -12,12 +12,12 @@ extension Registry {
                 let name = try db.queryOne("SELECT name FROM partners WHERE id = ?", [party.partnerID])?.string("name")
                 holders.append(.init(id: party.partnerID, name: name, contributionCents: party.contributionCents, defaulting: defaulting.contains(party.partnerID)))
             }
-            var rights = try DecisionRights.compute(governance: convention.governance, holders: holders)
-            var result: JSONObject = ["convention_id": .string(id), "revision": .int(Int64(convention.revision))]
-            for (key, value) in rights { result[key] = value }
-            rights = result
-            return rights
+            return (convention, holders)
         }
+        // Computed after the read, so a long computation holds no reader connection.
+        var result: JSONObject = ["convention_id": .string(id), "revision": .int(Int64(convention.revision))]
+        for (key, value) in try DecisionRights.compute(governance: convention.governance, holders: holders) { result[key] = value }
+        return result
     }
 
     /// `POST /v1/governance/simulate`: the same figures for any parties, storing nothing.
@@ -39,6 +39,9 @@ extension Registry {
             if let id { holders.append(.init(id: id, name: name, contributionCents: cents)) }
         }
         if holders.isEmpty && reader.errors.isEmpty { reader.fail("parties", "at least one party") }
+        if Money.sum(holders.map(\.contributionCents)) == nil {
+            reader.fail("parties", "the contributions may not total more than \(Money.maximumCents) cents")
+        }
         let normalized = GovernanceSettings.validate(governance, parties: holders.map { Party(id: $0.id, contributionCents: $0.contributionCents) }, reader: &reader)
         try reader.check()
         return try DecisionRights.compute(governance: normalized, holders: holders)

@@ -71,7 +71,8 @@ extension Registry {
             var decision = try fetchDecision(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
             try Self.checkActing(actingFor, for: partnerID!)
             try checkVersion(ifMatch, current: decision.version)
-            guard decision.status == "open" else { throw RegistryError.conflict("The decision is closed.") }
+            let pastClosing = decision.closesAt.map { $0 <= change.at.timestamp } ?? false
+            guard decision.status == "open", !pastClosing else { throw RegistryError.conflict("The decision is closed.") }
             guard decision.partnerIDs.contains(partnerID!) else {
                 throw RegistryError.conflict("Partner \(partnerID!) has no vote on this decision.")
             }

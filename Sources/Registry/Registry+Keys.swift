@@ -57,9 +57,15 @@ extension Registry {
         try read { db in Int(try db.queryOne("SELECT count(*) AS n FROM api_keys")?.int("n") ?? 0) }
     }
 
-    /// Whether an active key has this token (`ENTENTE_ADMIN_KEY` seeds once).
-    public func hasActiveKey(token: String) throws -> Bool {
-        try principal(forTokenHash: SHA256.hash(Array(token.utf8))) != nil
+    /// Whether a key with this token exists, and whether it was revoked
+    /// (`ENTENTE_ADMIN_KEY` seeds once, and never brings a revoked key back).
+    public func keyState(token: String) throws -> (exists: Bool, revoked: Bool) {
+        try read { db in
+            guard let row = try db.queryOne("SELECT revoked_at FROM api_keys WHERE token_hash = ?", [SHA256.hash(Array(token.utf8))]) else {
+                return (false, false)
+            }
+            return (true, row.string("revoked_at") != nil)
+        }
     }
 
     /// The principal of an active key whose token hashes to `hash`. The row is

@@ -62,6 +62,7 @@ extension Registry {
             let used = try db.queryOne("""
                 SELECT 1 FROM convention_parties WHERE partner_id = ?1
                 UNION ALL SELECT 1 FROM project_partners WHERE partner_id = ?1
+                UNION ALL SELECT 1 FROM party_defaults WHERE partner_id = ?1
                 LIMIT 1
                 """, [id])
             if used != nil {

@@ -37,9 +37,10 @@ extension Registry {
         try read { db in try fetchWebhook(id, db: db) }
     }
 
-    public func deleteWebhook(_ id: String, change: ChangeContext) throws {
+    public func deleteWebhook(_ id: String, ifMatch: Int?, change: ChangeContext) throws {
         try write(change) { db, audit in
             let webhook = try fetchWebhook(id, db: db)
+            try checkVersion(ifMatch, current: webhook.version)
             try db.run("DELETE FROM webhooks WHERE id = ?", [id])
             try audit.record("webhook.deleted", entityType: "webhook", entityID: id, changes: .object(webhook.json), partners: [])
         }

@@ -10,6 +10,7 @@ struct Serve {
     let environment: [String: String]
 
     func run() throws {
+        ShutdownSignals.block()
         let host = arguments.options["--host"] ?? environment["ENTENTE_HOST"] ?? "127.0.0.1"
         let portText = arguments.options["--port"] ?? environment["ENTENTE_PORT"] ?? "8080"
         guard let port = Int(portText), (0...65535).contains(port) else { throw UsageError("--port must be 0–65535") }
@@ -18,7 +19,7 @@ struct Serve {
         try bootstrapAdminKey(database.registry)
         let openAPI = ResourceLocator.find("docs/openapi.yaml", explicit: environment["ENTENTE_OPENAPI"])
             .flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) } ?? []
-        let api = EntenteAPI(registry: database.registry, openAPIDocument: openAPI)
+        let api = EntenteAPI(registry: database.registry, openAPIDocument: openAPI, log: log)
         let server = try HTTPServer.start(
             configuration: try serverConfiguration(host: host, port: port),
             responder: api,
@@ -27,23 +28,14 @@ struct Serve {
         api.metrics.observeConnections { server.openConnections }
         let deliverer = WebhookDeliverer(registry: database.registry, metrics: api.metrics, log: log, schedule: webhookSchedule())
         deliverer.start()
-        log.write("started", [("version", version), ("host", host), ("port", server.port), ("database", database.pool.path)])
 
-        // Signals arrive on a Dispatch source rather than in an async-signal handler.
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let sources = [SIGTERM, SIGINT].map { number in
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                log.write("stopping", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
-                deliverer.requestStop()
-                server.shutdown()
-            }
-            source.resume()
-            return source
+        ShutdownSignals.wait { number in
+            log.write("stopping", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
+            deliverer.requestStop()
+            server.shutdown()
         }
+        log.write("started", [("version", version), ("host", host), ("port", server.port), ("database", database.pool.path)])
         server.waitUntilStopped()
-        sources.forEach { $0.cancel() }
         deliverer.stop(timeout: 2)
         database.pool.close()
         log.write("stopped")
@@ -56,7 +48,7 @@ struct Serve {
             port: port,
             limits: .init(
                 maxHeadBytes: try arguments.integer("--max-head-bytes", in: 1024...1_048_576, default: 16 * 1024),
-                maxBodyBytes: try arguments.integer("--max-body-bytes", in: 1024...1_073_741_824, default: 1024 * 1024)
+                maxBodyBytes: try arguments.integer("--max-body-bytes", in: 1024...67_108_864, default: 1024 * 1024)
             ),
             headTimeout: .seconds(try arguments.integer("--head-timeout", in: 1...3600, default: 10)),
             idleTimeout: .seconds(try arguments.integer("--idle-timeout", in: 1...86_400, default: 60)),
@@ -78,9 +70,12 @@ struct Serve {
     /// empty key table, a new admin token is made and printed once.
     private func bootstrapAdminKey(_ registry: Registry) throws {
         if let seeded = environment["ENTENTE_ADMIN_KEY"], !seeded.isEmpty {
-            if try !registry.hasActiveKey(token: seeded) {
+            let state = try registry.keyState(token: seeded)
+            if !state.exists {
                 let (key, _) = try registry.createKey(name: "ENTENTE_ADMIN_KEY", role: .admin, partnerID: nil, token: seeded)
                 log.write("admin key seeded from ENTENTE_ADMIN_KEY", [("key_id", key.id)])
+            } else if state.revoked {
+                log.write(level: "warn", "ENTENTE_ADMIN_KEY names a revoked key; it stays revoked (set another token)")
             }
         } else if try registry.keyCount() == 0 {
             let (key, token) = try registry.createKey(name: "bootstrap admin", role: .admin, partnerID: nil)

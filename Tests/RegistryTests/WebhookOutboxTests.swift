@@ -75,7 +75,7 @@ final class WebhookOutboxTests: XCTestCase {
         let store = try TestStore()
         let partnerHook = try hook(store, ["partner.created"])
         try store.partner("Un")
-        try store.registry.deleteWebhook(partnerHook, change: store.change())
+        try store.registry.deleteWebhook(partnerHook, ifMatch: nil, change: store.change())
         try store.partner("Deux")
         XCTAssertEqual(try queued(store, partnerHook, "partner.created"), 0, "its queue goes with it (ON DELETE CASCADE)")
         XCTAssertEqual(try store.count("webhook_outbox"), 0)

@@ -68,6 +68,50 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(partnerError.contains("partner"), partnerError)
     }
 
+    /// Starts `entente serve` on a free port; returns once it logged "started".
+    private func startServe(_ environment: [String: String] = [:], extra: [String] = []) throws -> (process: Process, out: Pipe, err: Pipe, logged: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve", "--port", "0", "--db", database] + extra
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }.merging(["ENTENTE_MIGRATIONS": Self.migrations]) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        var logged = ""
+        while !logged.contains("\"msg\":\"started\"") {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            logged += String(decoding: chunk, as: UTF8.self)
+        }
+        return (process, out, err, logged)
+    }
+
+    func testARevokedSeedTokenStaysRevokedAndTheServerStillStarts() throws {
+        let seed = ["ENTENTE_ADMIN_KEY": "seed-token-0123456789abcdef"]
+        let first = try startServe(seed)
+        XCTAssertTrue(first.logged.contains("admin key seeded"), first.logged)
+        kill(first.process.processIdentifier, SIGTERM)
+        first.process.waitUntilExit()
+        XCTAssertEqual(first.process.terminationStatus, 0)
+
+        // Revoke the seeded key in the file, as an operator would through the API.
+        let sqlite = "/usr/bin/sqlite3"
+        guard FileManager.default.isExecutableFile(atPath: sqlite) else { throw XCTSkip("sqlite3 is not installed") }
+        let revoke = Process()
+        revoke.executableURL = URL(fileURLWithPath: sqlite)
+        revoke.arguments = [database, "UPDATE api_keys SET revoked_at = '2026-01-01T00:00:00Z'"]
+        try revoke.run()
+        revoke.waitUntilExit()
+
+        let second = try startServe(seed)
+        XCTAssertTrue(second.logged.contains("\"msg\":\"started\""), second.logged)
+        XCTAssertTrue(second.logged.contains("names a revoked key"), second.logged)
+        kill(second.process.processIdentifier, SIGTERM)
+        second.process.waitUntilExit()
+        XCTAssertEqual(second.process.terminationStatus, 0)
+    }
+
     func testServeBootstrapsAnAdminTokenAnswersAndStopsOnSIGTERM() throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
