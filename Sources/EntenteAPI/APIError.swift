@@ -48,8 +48,6 @@ struct APIError: Error {
             self.init(status: 412, code: "precondition_failed", detail: "If-Match does not name the current version (\(version)).",
                       headers: HTTPHeaders([("ETag", "\"\(version)\"")]))
         case .forbidden(let detail): self.init(status: 403, code: "forbidden", detail: detail)
-        case .badQuery(let errors):
-            self.init(status: 400, code: "bad_request", detail: errors.map { "\($0.field): \($0.message)" }.joined(separator: "; "), errors: errors)
         }
     }
 

@@ -2,7 +2,7 @@ import Registry
 
 /// What a route requires of its caller. The router enforces it before any
 /// handler runs, so no handler repeats role checks (API.md §2).
-enum Access: Sendable {
+enum Access: Sendable, Equatable {
     /// No token (`/healthz`, `/readyz`, `/metrics`, `/openapi.yaml`).
     case open
     /// Any valid key; partner keys see only their world (scoped queries).

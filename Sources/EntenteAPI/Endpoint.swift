@@ -13,11 +13,8 @@ struct Endpoint: Sendable {
 /// Collects routes; each `Routes` file adds its own.
 struct RouteTable {
     private(set) var router = Router<Endpoint>()
-    /// Every `METHOD path` registered, for docs checks.
-    private(set) var all: [(method: String, path: String)] = []
 
     mutating func add(_ method: String, _ path: String, _ access: Access, resource: ScopedResource? = nil, _ handler: @escaping Endpoint.Handler) {
         router.add(method, path, Endpoint(access: access, resource: resource, handler: handler))
-        all.append((method, path))
     }
 }

@@ -34,9 +34,6 @@ public final class EntenteAPI: HTTPResponder {
         routes = table
     }
 
-    /// Every registered `METHOD path`, for tests that compare them with the docs.
-    public var routeList: [(method: String, path: String)] { routes.all }
-
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         let match = routes.router.match(method: request.method, path: request.path)
         if case .found = match {} else if request.path.hasPrefix("/v1/") {
@@ -90,5 +87,3 @@ public final class EntenteAPI: HTTPResponder {
         throw .forbidden("The \(principal.role.rawValue) role may not do this.")
     }
 }
-
-extension Access: Equatable {}

@@ -28,8 +28,6 @@ public enum RegistryError: Error, Sendable, Equatable {
     case preconditionFailed(currentVersion: Int)
     /// 403: the caller's role or partner may not do this.
     case forbidden(String)
-    /// 400: a filter, limit or cursor that makes no sense.
-    case badQuery([FieldError])
 
     static func invalid(_ field: String, _ message: String) -> RegistryError {
         .validation([FieldError(field: field, message: message)])
