@@ -4,7 +4,7 @@ import SQLite
 /// A project partners carry together (API.md §4).
 public struct Project: Sendable {
     public static let roles = ["lead", "co_organizer", "funder", "host", "contributor"]
-    static let writableFields = ["title", "description", "discipline", "status", "starts_on", "ends_on", "budget_cents", "currency"]
+    static let writableFields = ["title", "description", "discipline", "status", "starts_on", "ends_on", "budget_cents", "currency", "partners"]
 
     public let id: String
     public var title: String
@@ -62,6 +62,7 @@ public struct Project: Sendable {
         let endsOn = reader.date("ends_on")
         if let startsOn, let endsOn, endsOn < startsOn { reader.fail("ends_on", "must not be before starts_on") }
         let budget = reader.integer("budget_cents", minimum: 0, maximum: Money.maximumCents)
+        let partners = Self.participants(reader.array("partners"), reader: &reader)
         let currency = reader.string("currency") ?? "EUR"
         if !Currency.isValid(currency) { reader.fail("currency", "an ISO 4217 code such as EUR") }
         var status = ProjectStatus.draft
@@ -87,10 +88,32 @@ public struct Project: Sendable {
         self.endsOn = endsOn
         self.budgetCents = budget
         self.currency = currency
-        self.partners = current?.partners ?? []
+        self.partners = partners ?? current?.partners ?? []
         self.createdAt = current?.createdAt ?? at.timestamp
         self.updatedAt = at.timestamp
         self.version = (current?.version ?? 0) + 1
+    }
+}
+
+extension Project {
+    /// `partners: [{partner_id, role}]`, each partner once, at most one lead.
+    static func participants(_ items: [JSON]?, reader: inout FieldReader) -> [(partnerID: String, role: String)]? {
+        guard let items else { return nil }
+        var result: [(partnerID: String, role: String)] = []
+        for (index, item) in items.enumerated() {
+            guard let object = item.objectValue else {
+                reader.fail("partners[\(index)]", "must be an object")
+                continue
+            }
+            var inner = FieldReader(object, prefix: "partners[\(index)].", allowed: ["partner_id", "role"])
+            let partner = inner.string("partner_id", required: true)
+            let role = inner.oneOf("role", roles, required: true)
+            if let partner, result.contains(where: { $0.partnerID == partner }) { inner.fail("partner_id", "appears twice") }
+            reader.absorb(inner.errors)
+            if let partner, let role { result.append((partner, role)) }
+        }
+        if result.filter({ $0.role == "lead" }).count > 1 { reader.fail("partners", "at most one lead") }
+        return result
     }
 }
 

@@ -19,7 +19,9 @@ extension Registry {
         let project = try Project(id: Identifier.make("prj"), fields: fields, current: nil, at: change.at)
         return try write(change) { db, audit in
             try save(project, db: db, inserting: true)
-            try audit.record("project.created", entityType: "project", entityID: project.id, changes: .object(project.json), partners: [])
+            try saveParticipants(project, db: db)
+            try audit.record("project.created", entityType: "project", entityID: project.id, changes: .object(project.json),
+                             partners: project.partners.map(\.partnerID))
             return project
         }
     }
@@ -49,6 +51,7 @@ extension Registry {
             let merged = JSON.object(current.writableJSON).mergePatched(with: .object(patch)).objectValue ?? [:]
             let updated = try Project(id: id, fields: merged, current: current, at: change.at)
             try save(updated, db: db, inserting: false)
+            if patch["partners"] != nil { try saveParticipants(updated, db: db) }
             // One entry per write: a status change is announced as such, with the whole patch.
             var changes = patch
             var action = "project.updated"
@@ -125,6 +128,20 @@ extension Registry {
     private func participants(of projectID: String, db: Connection) throws -> [(String, String)] {
         try db.query("SELECT partner_id, role FROM project_partners WHERE project_id = ? ORDER BY added_seq", [projectID])
             .map { ($0.string("partner_id") ?? "", $0.string("role") ?? "") }
+    }
+
+    /// Replaces the participants with the project's list (every partner must exist: 422).
+    private func saveParticipants(_ project: Project, db: Connection) throws {
+        var missing: [FieldError] = []
+        for (index, participant) in project.partners.enumerated() where try db.queryOne("SELECT 1 FROM partners WHERE id = ?", [participant.partnerID]) == nil {
+            missing.append(FieldError(field: "partners[\(index)].partner_id", message: "no such partner"))
+        }
+        if !missing.isEmpty { throw RegistryError.validation(missing) }
+        try db.run("DELETE FROM project_partners WHERE project_id = ?", [project.id])
+        for (index, participant) in project.partners.enumerated() {
+            try db.run("INSERT INTO project_partners (project_id, partner_id, role, added_seq) VALUES (?, ?, ?, ?)",
+                       [project.id, participant.partnerID, participant.role, index + 1])
+        }
     }
 
     private func bumpProject(_ id: String, current: Project, at: Instant, db: Connection) throws {
