@@ -48,10 +48,7 @@ extension Registry {
 
     public func decisions(convention id: String, scope: Scope, page: PageRequest) throws -> Page<Decision> {
         _ = try convention(id, scope: scope)
-        let due = try read { db in
-            try db.query("SELECT id FROM decisions WHERE convention_id = ? AND status = 'open' AND closes_at <= ?", [id, Instant.now().timestamp]).compactMap { $0.string("id") }
-        }
-        try closeIfDue(decisionIDs: due)
+        try closeDueDecisions()
         return try read { db in
             var query = ListQuery("SELECT seq, document FROM decisions")
             query.filter("convention_id = ?", id)
