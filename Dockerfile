@@ -1,13 +1,16 @@
 # Entente in a container: build a release binary with the Swift standard
 # library linked statically, then run it in a slim image with only the shared
-# libraries it needs.
-FROM swift:6.1-bookworm AS build
+# libraries it needs. The Swift version is the one CI tests with (.ci/run
+# checks that the two agree, and builds this stage).
+FROM swift:6.3.1-bookworm AS build
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libsqlite3-dev libssl-dev libcurl4-openssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
+# SwiftPM loads the whole manifest, test targets included, even to build one product.
 COPY Package.swift ./
 COPY Sources ./Sources
+COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product entente
 COPY Migrations ./Migrations
 COPY docs/openapi.yaml ./docs/openapi.yaml

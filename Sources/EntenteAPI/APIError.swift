@@ -62,6 +62,7 @@ struct APIError: Error {
         headers.set("Content-Type", "application/problem+json")
         var bytes: [UInt8] = []
         JSON.object(body).write(to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
         return HTTPResponse(status: status, headers: headers, body: bytes)
     }
 }

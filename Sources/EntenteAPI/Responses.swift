@@ -3,7 +3,8 @@ import HTTPServer
 import JSON
 import Registry
 
-/// The shapes of successful answers (API.md §1).
+/// The shapes of successful answers (API.md §1). Every JSON body ends with a
+/// newline, so `curl` output does not run into the shell prompt.
 enum Responses {
     static func json(_ value: JSON, status: Int = 200, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         var headers = headers
@@ -11,6 +12,7 @@ enum Responses {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(512)
         value.write(to: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
         return HTTPResponse(status: status, headers: headers, body: bytes)
     }
 
@@ -28,14 +30,14 @@ enum Responses {
         resource(object, version: version, context: context, status: 201, location: location)
     }
 
-    /// A stored JSON document served byte for byte (revisions are never re-encoded).
+    /// A stored JSON document served byte for byte (revisions are never re-encoded), then the newline.
     static func stored(_ text: String) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array(text.utf8))
+        HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array((text + "\n").utf8))
     }
 
     /// Stored documents as a list, each embedded as stored.
     static func storedList(_ texts: [String]) -> HTTPResponse {
-        let body = "{\"items\":[" + texts.joined(separator: ",") + "],\"next_cursor\":null}"
+        let body = "{\"items\":[" + texts.joined(separator: ",") + "],\"next_cursor\":null}\n"
         return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array(body.utf8))
     }
 

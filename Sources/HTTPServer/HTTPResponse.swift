@@ -21,7 +21,7 @@ public struct HTTPResponse: Sendable {
         var headers = headers
         headers.set("Content-Type", "application/problem+json")
         let title = HTTPStatus.reason(status)
-        let json = "{\"status\":\(status),\"code\":\(jsonQuoted(code)),\"title\":\(jsonQuoted(title)),\"detail\":\(jsonQuoted(detail))}"
+        let json = "{\"status\":\(status),\"code\":\(jsonQuoted(code)),\"title\":\(jsonQuoted(title)),\"detail\":\(jsonQuoted(detail))}\n"
         return HTTPResponse(status: status, headers: headers, body: Array(json.utf8))
     }
 }

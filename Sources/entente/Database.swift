@@ -7,24 +7,32 @@ struct Database {
     let pool: DatabasePool
     let registry: Registry
 
-    /// Opens `--db` (or `ENTENTE_DB`, or `./entente.sqlite`), applies pending migrations
-    /// and logs each one.
-    static func open(arguments: Arguments, environment: [String: String], requireDB: Bool = false) throws -> Database {
-        guard let path = arguments.options["--db"] ?? environment["ENTENTE_DB"] ?? (requireDB ? nil : "./entente.sqlite") else {
-            throw UsageError("--db PATH is required")
-        }
+    /// Opens `--db` (or `ENTENTE_DB`, or `./entente.sqlite`), applies pending
+    /// migrations and logs each one.
+    ///
+    /// Everything the command line says is checked before the file is touched,
+    /// and a file that cannot be used is reported by path and reason.
+    static func open(_ arguments: Arguments, mustExist: Bool = false, lock: Bool = false) throws -> (Database, ServerLock?) {
+        let path = try arguments.required("--db")
         var configuration = Configuration()
-        if let level = arguments.options["--synchronous"] ?? environment["ENTENTE_SYNCHRONOUS"] {
-            guard let synchronous = Configuration.Synchronous(rawValue: level.lowercased()) else {
-                throw UsageError("--synchronous must be full or normal")
-            }
-            configuration.synchronous = synchronous
+        let level = try arguments.required("--synchronous")
+        guard let synchronous = Configuration.Synchronous(rawValue: level.lowercased()), synchronous != .off else {
+            throw UsageError("--synchronous must be full or normal, not '\(level)'")
         }
-        guard let folder = ResourceLocator.find("Migrations", explicit: arguments.options["--migrations"] ?? environment["ENTENTE_MIGRATIONS"]) else {
+        configuration.synchronous = synchronous
+        guard let folder = ResourceLocator.find("Migrations", explicit: arguments.value("--migrations")) else {
             throw UsageError("cannot find the Migrations folder; pass --migrations DIR")
         }
         let migrator = try Migrator(directory: folder)
-        let pool = try DatabasePool(path: path, configuration: configuration)
+
+        try DatabaseFile.check(path, mustExist: mustExist)
+        let serverLock = lock ? try ServerLock(path: path) : nil
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch let error as SQLiteError {
+            throw DatabaseFile.explain(error, path: path)
+        }
         do {
             let applied = try pool.write { try migrator.migrate($0) }
             for migration in applied {
@@ -34,6 +42,6 @@ struct Database {
             pool.close()
             throw error
         }
-        return Database(pool: pool, registry: Registry(pool: pool))
+        return (Database(pool: pool, registry: Registry(pool: pool)), serverLock)
     }
 }

@@ -4,29 +4,42 @@ import Foundation
 import HTTPServer
 import Registry
 
-/// `entente serve`: migrate, make sure an admin key exists, serve until SIGTERM/SIGINT.
+/// `entente serve`: migrate, listen, make sure an admin key exists, serve until SIGTERM/SIGINT.
+///
+/// The order matters to a newcomer: every flag is checked, the database is
+/// opened and locked, and the port is bound before the first admin token is
+/// made and printed, so a failed start never spends the token it would print.
 struct Serve {
     let arguments: Arguments
     let environment: [String: String]
 
     func run() throws {
         ShutdownSignals.block()
-        let host = arguments.options["--host"] ?? environment["ENTENTE_HOST"] ?? "127.0.0.1"
-        let portText = arguments.options["--port"] ?? environment["ENTENTE_PORT"] ?? "8080"
-        guard let port = Int(portText), (0...65535).contains(port) else { throw UsageError("--port must be 0–65535") }
+        let configuration = try serverConfiguration()
+        let schedule = try webhookSchedule()
+        let (database, lock) = try Database.open(arguments, lock: true)
+        defer { withExtendedLifetime(lock) {} }
 
-        let database = try Database.open(arguments: arguments, environment: environment)
-        try bootstrapAdminKey(database.registry)
         let openAPI = ResourceLocator.find("docs/openapi.yaml", explicit: environment["ENTENTE_OPENAPI"])
             .flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) } ?? []
         let api = EntenteAPI(registry: database.registry, openAPIDocument: openAPI, log: log)
-        let server = try HTTPServer.start(
-            configuration: try serverConfiguration(host: host, port: port),
-            responder: api,
-            observer: ObserverGroup([AccessLog(log: log), api.metrics])
-        )
+        let server: HTTPServer
+        do {
+            server = try HTTPServer.start(configuration: configuration, responder: api, observer: ObserverGroup([AccessLog(log: log), api.metrics]))
+        } catch {
+            database.pool.close()
+            throw ServeError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
+        }
+        do {
+            try bootstrapAdminKey(database.registry, path: database.pool.path)
+        } catch {
+            server.shutdown()
+            server.waitUntilStopped()
+            database.pool.close()
+            throw error
+        }
         api.metrics.observeConnections { server.openConnections }
-        let deliverer = WebhookDeliverer(registry: database.registry, metrics: api.metrics, log: log, schedule: webhookSchedule())
+        let deliverer = WebhookDeliverer(registry: database.registry, metrics: api.metrics, log: log, schedule: schedule)
         deliverer.start()
 
         ShutdownSignals.wait { number in
@@ -34,32 +47,35 @@ struct Serve {
             deliverer.requestStop()
             server.shutdown()
         }
-        log.write("started", [("version", version), ("host", host), ("port", server.port), ("database", database.pool.path)])
+        log.write("started", [("version", version), ("host", configuration.host), ("port", server.port), ("database", database.pool.path)])
         server.waitUntilStopped()
         deliverer.stop(timeout: 2)
         database.pool.close()
         log.write("stopped")
     }
 
-    /// The limits of API.md §10, each adjustable by a flag.
-    private func serverConfiguration(host: String, port: Int) throws -> ServerConfiguration {
+    /// The address and the limits of API.md §10, each adjustable by a flag.
+    private func serverConfiguration() throws(UsageError) -> ServerConfiguration {
         ServerConfiguration(
-            host: host,
-            port: port,
+            host: try arguments.required("--host"),
+            port: try arguments.integer("--port", in: 0...65535),
             limits: .init(
-                maxHeadBytes: try arguments.integer("--max-head-bytes", in: 1024...1_048_576, default: 16 * 1024),
-                maxBodyBytes: try arguments.integer("--max-body-bytes", in: 1024...67_108_864, default: 1024 * 1024)
+                maxHeadBytes: try arguments.integer("--max-head-bytes", in: 1024...1_048_576),
+                maxBodyBytes: try arguments.integer("--max-body-bytes", in: 1024...67_108_864)
             ),
-            headTimeout: .seconds(try arguments.integer("--head-timeout", in: 1...3600, default: 10)),
-            idleTimeout: .seconds(try arguments.integer("--idle-timeout", in: 1...86_400, default: 60)),
-            workerThreads: try arguments.integer("--workers", in: 1...256, default: 8)
+            headTimeout: .seconds(try arguments.integer("--head-timeout", in: 1...3600)),
+            idleTimeout: .seconds(try arguments.integer("--idle-timeout", in: 1...86_400)),
+            workerThreads: try arguments.integer("--workers", in: 1...256)
         )
     }
 
     /// `ENTENTE_WEBHOOK_FIRST_RETRY` (seconds) shortens the retry schedule, for tests and demos.
-    private func webhookSchedule() -> WebhookDeliverer.Schedule {
+    private func webhookSchedule() throws(UsageError) -> WebhookDeliverer.Schedule {
         var schedule = WebhookDeliverer.Schedule()
-        if let text = environment["ENTENTE_WEBHOOK_FIRST_RETRY"], let seconds = Double(text), seconds > 0 {
+        if let text = environment["ENTENTE_WEBHOOK_FIRST_RETRY"], !text.isEmpty {
+            guard let seconds = Double(text), seconds > 0, seconds <= 3600 else {
+                throw UsageError("ENTENTE_WEBHOOK_FIRST_RETRY must be a number of seconds above 0 and at most 3600, not '\(text)'")
+            }
             schedule.firstRetry = seconds
             schedule.pollInterval = min(schedule.pollInterval, seconds / 2)
         }
@@ -68,7 +84,7 @@ struct Serve {
 
     /// `ENTENTE_ADMIN_KEY` seeds that token as an admin key; otherwise, on an
     /// empty key table, a new admin token is made and printed once.
-    private func bootstrapAdminKey(_ registry: Registry) throws {
+    private func bootstrapAdminKey(_ registry: Registry, path: String) throws {
         if let seeded = environment["ENTENTE_ADMIN_KEY"], !seeded.isEmpty {
             let state = try registry.keyState(token: seeded)
             if !state.exists {
@@ -80,7 +96,22 @@ struct Serve {
         } else if try registry.keyCount() == 0 {
             let (key, token) = try registry.createKey(name: "bootstrap admin", role: .admin, partnerID: nil)
             log.write("bootstrap admin key created; its token is printed once on stderr", [("key_id", key.id)])
-            FileHandle.standardError.write(Data("\nFirst admin token (shown once, keep it safe):\n\n    \(token)\n\n".utf8))
+            FileHandle.standardError.write(Data("""
+
+                First admin token (shown once, keep it safe):
+
+                    \(token)
+
+                Lost it? Create another: entente keys create --db \(path) --name NAME --role admin
+
+
+                """.utf8))
         }
     }
+}
+
+/// A start that failed for a reason outside the command line (exit status 1).
+struct ServeError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

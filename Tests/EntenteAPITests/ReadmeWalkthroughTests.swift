@@ -11,9 +11,14 @@ final class ReadmeWalkthroughTests: XCTestCase {
 
     /// The first ```sh block after `heading`.
     static func firstShellBlock(after heading: String, in markdown: String) -> String? {
+        firstBlock("```sh", after: heading, in: markdown)
+    }
+
+    /// The first block opened by `fence` after the line that starts with `heading`.
+    static func firstBlock(_ fence: String, after heading: String, in markdown: String) -> String? {
         let lines = markdown.components(separatedBy: "\n")
-        guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == heading }),
-              let open = lines[(start + 1)...].firstIndex(where: { $0.hasPrefix("```sh") }),
+        guard let start = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix(heading) }),
+              let open = lines[(start + 1)...].firstIndex(where: { $0.hasPrefix(fence) }),
               let close = lines[(open + 1)...].firstIndex(where: { $0.hasPrefix("```") })
         else { return nil }
         return lines[(open + 1)..<close].joined(separator: "\n")
@@ -38,11 +43,16 @@ final class ReadmeWalkthroughTests: XCTestCase {
         let calls = script.components(separatedBy: "curl ").count - 1
         XCTAssertGreaterThanOrEqual(calls, 10, "the walkthrough makes its curl calls")
 
+        let expected = try XCTUnwrap(Self.firstBlock("```text", after: "It prints", in: markdown), "no text block after 'It prints'")
+
         let server = try LiveServer()
         // The README targets the default address; point it at this test's server.
         let defaultBase = "http://127.0.0.1:8080"
         XCTAssertTrue(script.contains("E=\(defaultBase)"), "the walkthrough sets E to the default address")
         script = script.replacingOccurrences(of: "E=\(defaultBase)", with: "E=http://127.0.0.1:\(server.server.port)")
+        // The reader pastes the token the server printed where the README says so.
+        let tokenLine = try XCTUnwrap(script.components(separatedBy: "\n").first { $0.hasPrefix("export TOKEN=") }, "the walkthrough sets TOKEN")
+        script = script.replacingOccurrences(of: tokenLine, with: "export TOKEN=\(server.adminToken)")
 
         // Every curl fails the script on an HTTP error and reports its status on stderr.
         let prologue = """
@@ -53,10 +63,7 @@ final class ReadmeWalkthroughTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bash)
         process.arguments = ["-e", "-c", prologue + script]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TOKEN"] = server.adminToken
-        environment["E"] = "http://127.0.0.1:\(server.server.port)"
-        process.environment = environment
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "TOKEN" && $0.key != "E" }
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr
@@ -85,7 +92,7 @@ final class ReadmeWalkthroughTests: XCTestCase {
         for (index, status) in statuses.enumerated() {
             XCTAssertTrue((200..<300).contains(status), "curl call \(index + 1) answered \(status)\nstdout:\n\(out)\nstderr:\n\(err)")
         }
-        XCTAssertTrue(out.contains("banzhaf"), "the decision rights are printed")
+        XCTAssertEqual(out, expected + "\n", "the walkthrough prints what the README says it prints")
 
         // What the session left behind.
         let client = server.client()
@@ -113,6 +120,7 @@ final class ReadmeWalkthroughTests: XCTestCase {
         let markdown = "# T\n```sh\nwrong\n```\n## A first session with curl\n\ntext\n```sh\necho one\necho two\n```\n```sh\nlater\n```\n"
         XCTAssertEqual(Self.firstShellBlock(after: "## A first session with curl", in: markdown), "echo one\necho two")
         XCTAssertNil(Self.firstShellBlock(after: "## Missing", in: markdown))
+        XCTAssertEqual(Self.firstBlock("```", after: "text", in: markdown), "echo one\necho two")
     }
 
     /// The two outputs of the walkthrough, written by the draining threads.
