@@ -63,11 +63,14 @@ public final class EntenteAPI: HTTPResponder {
                 try authorize(caller, endpoint: endpoint, parameters: parameters)
                 principal = caller
             }
-            let context = RequestContext(request: request, parameters: parameters, query: QueryParameters(request.query), principal: principal)
+            let context = RequestContext(request: request, parameters: parameters, query: try QueryParameters(request.query), principal: principal)
             return try endpoint.handler(self, context)
         } catch let error as APIError {
             return error.response
         } catch let error as RegistryError {
+            if case .storageUnavailable(let reason, let underlying) = error {
+                log.write(level: "error", "storage unavailable", [("request_id", request.requestID), ("reason", reason), ("error", underlying)])
+            }
             return APIError(error).response
         } catch {
             // Storage failures and the like: logged with the request id, never detailed to clients.

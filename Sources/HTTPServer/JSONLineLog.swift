@@ -50,10 +50,17 @@ public struct AccessLog: HTTPServerObserver {
         self.log = log
     }
 
+    /// The longest method token logged as sent; a client may send kilobytes of one.
+    static let maxLoggedMethod = 24
+
+    static func truncated(_ method: String) -> String {
+        method.utf8.count <= maxLoggedMethod ? method : String(decoding: method.utf8.prefix(maxLoggedMethod), as: UTF8.self) + "…"
+    }
+
     public func requestCompleted(_ record: RequestRecord) {
         log.write("request", [
             ("request_id", record.requestID),
-            ("method", record.method),
+            ("method", Self.truncated(record.method)),
             ("route", record.route),
             ("status", record.status),
             ("duration_ms", (record.durationSeconds * 1_000_000).rounded() / 1000),

@@ -134,7 +134,7 @@ public struct Convention: Sendable {
         guard let object else { return ["method": "negotiation", "details": .null] }
         var inner = FieldReader(object, prefix: "dispute_resolution.", allowed: ["method", "details"])
         let method = inner.oneOf("method", disputeMethods, required: true)
-        let details = inner.string("details", maxLength: 10_000)
+        let details = inner.string("details", maxLength: 10_000, freeText: true)
         reader.absorb(inner.errors)
         return ["method": method.map(JSON.string) ?? .null, "details": details.json]
     }
@@ -214,7 +214,7 @@ public struct ConventionParty: Sendable {
             var c = FieldReader(object, prefix: itemPrefix, allowed: ["id", "kind", "description", "value_cents"])
             let id = c.string("id")
             let kind = c.oneOf("kind", Convention.contributionKinds, required: true)
-            let description = c.string("description", required: true, maxLength: 2000, trimmed: true)
+            let description = c.string("description", required: true, maxLength: 2000, trimmed: true, freeText: true)
             let value = c.integer("value_cents", required: true, minimum: 0, maximum: Money.maximumCents)
             let kept = id.flatMap { id in previous?.contributions.first { $0.id == id } }
             if id != nil && kept == nil { c.fail("id", "no such contribution of this party") }

@@ -38,10 +38,16 @@ struct FieldReader {
         return value
     }
 
-    mutating func string(_ key: String, required: Bool = false, maxLength: Int = 10_000, trimmed: Bool = false) -> String? {
+    /// A string of at most `maxLength` characters with no control characters;
+    /// `freeText` (descriptions, notes, reasons) may hold tabs and line breaks.
+    mutating func string(_ key: String, required: Bool = false, maxLength: Int = 10_000, trimmed: Bool = false, freeText: Bool = false) -> String? {
         guard let value = value(key, required: required) else { return nil }
         guard var text = value.stringValue else {
             fail(key, "must be a string")
+            return nil
+        }
+        if let control = text.firstControlCharacter(allowingLineBreaks: freeText) {
+            fail(key, "must not contain control characters (found U+\(control))")
             return nil
         }
         if trimmed { text = text.trimmingWhitespace() }
@@ -120,15 +126,28 @@ struct FieldReader {
         return normalized
     }
 
-    mutating func stringArray(_ key: String, required: Bool = false, maxLength: Int = 200) -> [String]? {
+    /// The most items an array of strings may hold unless a field says otherwise.
+    static let maxStringItems = 100
+    /// The most items an array of objects may hold unless a field says otherwise.
+    static let maxObjectItems = 1000
+
+    mutating func stringArray(_ key: String, required: Bool = false, maxLength: Int = 200, maxCount: Int = maxStringItems) -> [String]? {
         guard let value = value(key, required: required) else { return nil }
         guard let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
             fail(key, "must be an array of strings")
             return nil
         }
+        if items.count > maxCount {
+            fail(key, "at most \(maxCount) items")
+            return nil
+        }
         let strings = items.compactMap(\.stringValue)
         if strings.contains(where: { $0.count > maxLength }) {
             fail(key, "items of at most \(maxLength) characters")
+            return nil
+        }
+        if let control = strings.lazy.compactMap({ $0.firstControlCharacter(allowingLineBreaks: false) }).first {
+            fail(key, "items must not contain control characters (found U+\(control))")
             return nil
         }
         return strings
@@ -143,13 +162,31 @@ struct FieldReader {
         return object
     }
 
-    mutating func array(_ key: String, required: Bool = false) -> [JSON]? {
+    mutating func array(_ key: String, required: Bool = false, maxCount: Int = maxObjectItems) -> [JSON]? {
         guard let value = value(key, required: required) else { return nil }
         guard let items = value.arrayValue else {
             fail(key, "must be an array")
             return nil
         }
+        if items.count > maxCount {
+            fail(key, "at most \(maxCount) items")
+            return nil
+        }
         return items
+    }
+}
+
+extension String {
+    /// The first control character (Unicode category Cc: U+0000–U+001F,
+    /// U+007F–U+009F) as four hex digits, or nil; tab, line feed and carriage
+    /// return pass when `allowingLineBreaks`.
+    func firstControlCharacter(allowingLineBreaks: Bool) -> String? {
+        for scalar in unicodeScalars where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+            if allowingLineBreaks && (scalar == "\t" || scalar == "\n" || scalar == "\r") { continue }
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return String(repeating: "0", count: 4 - hex.count) + hex
+        }
+        return nil
     }
 }
 

@@ -53,13 +53,15 @@ final class GroupCommit: Sendable {
         do {
             try pool.write { db in
                 try db.execute("BEGIN IMMEDIATE")
+                // After an I/O or full-disk error SQLite may roll the whole
+                // transaction back: later jobs must not run outside it, and
+                // every job of the batch fails with that error.
+                var lastStorageError: SQLiteError?
                 for job in batch {
-                    // After an I/O or full-disk error SQLite may roll the whole
-                    // transaction back: later jobs must not run outside it.
-                    guard db.isInTransaction else { throw SQLiteError(extendedCode: 1, message: "the batch's transaction was rolled back") }
-                    job.run(db)
+                    guard db.isInTransaction else { throw SQLiteError.transactionRolledBack(after: lastStorageError) }
+                    if let error = job.run(db) as? SQLiteError, error.storageFault != nil { lastStorageError = error }
                 }
-                guard db.isInTransaction else { throw SQLiteError(extendedCode: 1, message: "the batch's transaction was rolled back") }
+                guard db.isInTransaction else { throw SQLiteError.transactionRolledBack(after: lastStorageError) }
                 do {
                     try db.execute("COMMIT")
                 } catch {
@@ -89,7 +91,8 @@ enum WriteTurn: Sendable {
 
 /// A queued write, type-erased for the batch.
 protocol WriteJob: AnyObject, Sendable {
-    func run(_ db: Connection)
+    /// Runs the job in its savepoint; the error it failed with, if any.
+    func run(_ db: Connection) -> (any Error)?
     func fail(_ error: any Error)
     func resume(_ turn: WriteTurn)
 }
@@ -110,10 +113,13 @@ private final class Job<T>: WriteJob, @unchecked Sendable {
         self.body = body
     }
 
-    func run(_ db: Connection) {
-        guard let body else { return }
-        result = Result { try db.savepoint { try body(db) } }
+    func run(_ db: Connection) -> (any Error)? {
+        guard let body else { return nil }
+        let outcome = Result { try db.savepoint { try body(db) } }
+        result = outcome
         self.body = nil
+        if case .failure(let error) = outcome { return error }
+        return nil
     }
 
     func fail(_ error: any Error) {

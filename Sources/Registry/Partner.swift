@@ -70,7 +70,7 @@ public struct Partner: Sendable {
         let email = reader.string("email", maxLength: 320)
         if let email, !Self.isEmail(email) { reader.fail("email", "an email address") }
         let expertise = reader.stringArray("expertise")
-        let description = reader.string("description", maxLength: 10_000)
+        let description = reader.string("description", maxLength: 10_000, freeText: true)
         try reader.check()
         self.id = id
         self.name = name!

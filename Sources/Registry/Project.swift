@@ -55,7 +55,7 @@ public struct Project: Sendable {
     init(id: String, fields: JSONObject, current: Project?, at: Instant) throws(RegistryError) {
         var reader = FieldReader(fields, allowed: Self.writableFields)
         let title = reader.string("title", required: true, maxLength: 300, trimmed: true)
-        let description = reader.string("description")
+        let description = reader.string("description", freeText: true)
         let discipline = reader.string("discipline", maxLength: 200)
         let statusName = reader.oneOf("status", ProjectStatus.allCases.map(\.rawValue))
         let startsOn = reader.date("starts_on")

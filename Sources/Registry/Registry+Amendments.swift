@@ -4,7 +4,7 @@ import SQLite
 extension Registry {
     public func proposeAmendment(convention id: String, fields: JSONObject, change: ChangeContext) throws -> Amendment {
         var reader = FieldReader(fields, allowed: ["summary", "changes"])
-        let summary = reader.string("summary", required: true, maxLength: 2000, trimmed: true)
+        let summary = reader.string("summary", required: true, maxLength: 2000, trimmed: true, freeText: true)
         let changes = reader.object("changes", required: true)
         if let changes {
             var inner = FieldReader(changes, prefix: "changes.", allowed: Convention.amendableFields)
@@ -143,7 +143,7 @@ extension Registry {
         var reason: String?
         if defaulting {
             var reader = FieldReader(fields, allowed: ["reason"])
-            reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true)
+            reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true, freeText: true)
             try reader.check()
         } else {
             try FieldReader(fields, allowed: ["reason"]).check()

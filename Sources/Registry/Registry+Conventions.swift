@@ -90,7 +90,7 @@ extension Registry {
 
     public func terminateConvention(_ id: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
         var reader = FieldReader(fields, allowed: ["reason", "effective_on"])
-        let reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true)
+        let reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true, freeText: true)
         let effectiveOn = reader.date("effective_on", required: true)
         try reader.check()
         return try transition(id, ifMatch: ifMatch, change: change, from: [.inForce], event: "convention.terminated") { convention in

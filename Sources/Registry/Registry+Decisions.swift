@@ -7,7 +7,7 @@ extension Registry {
     public func openDecision(convention id: String, fields: JSONObject, change: ChangeContext) throws -> Decision {
         var reader = FieldReader(fields, allowed: ["title", "description", "majority", "closes_at"])
         let title = reader.string("title", required: true, maxLength: 300, trimmed: true)
-        let description = reader.string("description", maxLength: 10_000)
+        let description = reader.string("description", maxLength: 10_000, freeText: true)
         let closesAt = reader.instant("closes_at")
         if let closesAt, closesAt <= change.at.timestamp { reader.fail("closes_at", "must be in the future") }
         let majority = fields["majority"].flatMap { $0.isNull ? nil : $0 }

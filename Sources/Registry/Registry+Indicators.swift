@@ -45,7 +45,7 @@ extension Registry {
         var reader = FieldReader(fields, allowed: ["value", "measured_on", "note"])
         let value = reader.number("value", required: true)
         let measuredOn = reader.date("measured_on", required: true)
-        let note = reader.string("note", maxLength: 10_000)
+        let note = reader.string("note", maxLength: 10_000, freeText: true)
         try reader.check()
         return try write(change) { db, audit in
             let indicator = try fetchIndicator(id, scope: scope, db: db)

@@ -1,5 +1,6 @@
 import JSON
 import SQLite
+import Synchronization
 
 /// The registry: partners, projects, conventions, decisions, indicators and
 /// their audit trail, stored in SQLite. Every write runs in one transaction
@@ -9,6 +10,10 @@ public final class Registry: Sendable {
     private let commits: GroupCommit
     /// Time spent reading and writing, for `/metrics`.
     public let timings = DatabaseTimings()
+    /// Set when a write failed because of the storage (full disk, read-only
+    /// file…), cleared by the next write that commits: `/readyz` answers 503
+    /// meanwhile, and probes with a write of its own until one commits.
+    private let writesFailing = Atomic<Bool>(false)
 
     public init(pool: DatabasePool) {
         self.pool = pool
@@ -18,7 +23,11 @@ public final class Registry: Sendable {
     func read<T>(_ body: (Connection) throws -> T) throws -> T {
         let started = ContinuousClock.now
         defer { timings.observe("read", seconds: Self.seconds(since: started)) }
-        return try pool.read(body)
+        do {
+            return try pool.read(body)
+        } catch let error as SQLiteError where error.storageFault != nil {
+            throw RegistryError(storageFault: error)
+        }
     }
 
     /// Runs `body` atomically (a savepoint in a group-committed transaction);
@@ -26,7 +35,14 @@ public final class Registry: Sendable {
     func write<T>(_ change: ChangeContext, _ body: (Connection, AuditLog) throws -> T) throws -> T {
         let started = ContinuousClock.now
         defer { timings.observe("write", seconds: Self.seconds(since: started)) }
-        return try commits.perform { db in try body(db, AuditLog(db: db, change: change)) }
+        do {
+            let result = try commits.perform { db in try body(db, AuditLog(db: db, change: change)) }
+            writesFailing.store(false, ordering: .relaxed)
+            return result
+        } catch let error as SQLiteError where error.storageFault != nil {
+            writesFailing.store(true, ordering: .relaxed)
+            throw RegistryError(storageFault: error)
+        }
     }
 
     private static func seconds(since start: ContinuousClock.Instant) -> Double {
@@ -34,9 +50,22 @@ public final class Registry: Sendable {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    /// Whether the database answers (for `/readyz`).
+    /// Whether the database answers reads and, after a write failed for want
+    /// of storage, whether writes commit again (for `/readyz`).
     public func isReady() -> Bool {
-        (try? read { db in try db.queryOne("SELECT 1") }) != nil
+        guard (try? read({ db in try db.queryOne("SELECT 1") })) != nil else { return false }
+        guard writesFailing.load(ordering: .relaxed) else { return true }
+        let probe = ChangeContext(actor: "system", requestID: "readyz")
+        return (try? write(probe) { db, _ in
+            try db.run("INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
+                           [probe.at.timestamp])
+        }) != nil
+    }
+}
+
+extension RegistryError {
+    init(storageFault error: SQLiteError) {
+        self = .storageUnavailable(reason: error.storageFault ?? "storage failure", underlying: String(describing: error))
     }
 }
 

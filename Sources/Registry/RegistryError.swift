@@ -28,6 +28,10 @@ public enum RegistryError: Error, Sendable, Equatable {
     case preconditionFailed(currentVersion: Int)
     /// 403: the caller's role or partner may not do this.
     case forbidden(String)
+    /// 503: the storage cannot take the work right now (full disk, read-only
+    /// file, I/O error); nothing was written. `reason` is for clients,
+    /// `underlying` (SQLite's own words and statement) for the log only.
+    case storageUnavailable(reason: String, underlying: String)
 
     static func invalid(_ field: String, _ message: String) -> RegistryError {
         .validation([FieldError(field: field, message: message)])

@@ -49,6 +49,29 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// The database was locked by another connection for longer than the busy timeout.
     public var isBusy: Bool { code == SQLITE_BUSY }
 
+    /// Why the storage itself cannot take the work right now — a full disk, a
+    /// read-only file or file system, an I/O error, a lock held too long — in
+    /// plain words; nil for errors of the statement or the data (constraints,
+    /// syntax, misuse), which retrying cannot fix.
+    public var storageFault: String? {
+        switch code {
+        case SQLITE_FULL: "the disk is full"
+        case SQLITE_READONLY: "the database is read-only"
+        case SQLITE_IOERR: "the disk reported an I/O error"
+        case SQLITE_CANTOPEN: "the database file cannot be opened"
+        case SQLITE_BUSY, SQLITE_LOCKED: "the database is locked by another process"
+        case SQLITE_NOMEM: "SQLite ran out of memory"
+        case SQLITE_PROTOCOL: "the WAL locking protocol failed"
+        default: nil
+        }
+    }
+
+    /// The whole transaction was rolled back by SQLite after a failure inside
+    /// it (an I/O or full-disk error can do that); `cause` is that failure.
+    public static func transactionRolledBack(after cause: SQLiteError?) -> SQLiteError {
+        cause ?? SQLiteError(extendedCode: SQLITE_ABORT, message: "the transaction was rolled back")
+    }
+
     public var description: String {
         var text = "SQLite error \(code) (extended \(extendedCode)): \(message)"
         if let sql { text += " — in `\(sql)`" }

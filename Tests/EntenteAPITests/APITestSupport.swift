@@ -25,10 +25,11 @@ final class LiveServer {
     let adminToken: String
     let logPipe: LogCapture
 
-    init(configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("entente-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        databasePath = directory.appendingPathComponent("entente.sqlite").path
+    /// `directory` holds the database (a fresh temporary folder by default).
+    init(directory: URL? = nil, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+        self.directory = directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("entente-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        databasePath = self.directory.appendingPathComponent("entente.sqlite").path
         pool = try DatabasePool(path: databasePath)
         _ = try pool.write { try Migrator(directory: Self.migrationsFolder).migrate($0) }
         registry = Registry(pool: pool)
@@ -38,7 +39,7 @@ final class LiveServer {
         configure(&configuration)
         server = try HTTPServer.start(
             configuration: configuration,
-            responder: EntenteAPI(registry: registry, openAPIDocument: Array("openapi: 3.1.0\n".utf8)),
+            responder: EntenteAPI(registry: registry, openAPIDocument: Array("openapi: 3.1.0\n".utf8), log: JSONLineLog(fd: logPipe.writeFD)),
             observer: AccessLog(log: JSONLineLog(fd: logPipe.writeFD))
         )
     }

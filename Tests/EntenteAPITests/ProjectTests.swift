@@ -361,7 +361,7 @@ final class ProjectTests: XCTestCase {
         let live = try LiveServer()
         let fixtures = Fixtures(client: live.client())
         let partner = try fixtures.partner("Lieu partenaire")
-        let first = try create(live, ["title": "Danse, \"hip-hop\"\net slam", "description": "Battle", "discipline": "danse",
+        let first = try create(live, ["title": "Danse, \"hip-hop\"", "description": "Battle\net slam", "discipline": "danse",
                                       "starts_on": "2026-09-01", "ends_on": "2026-09-30", "budget_cents": 450_000])
         XCTAssertEqual(try live.client().put("/v1/projects/\(first)/partners/\(partner)", ["role": "lead"]).status, 201)
         var others: [String] = []
@@ -372,12 +372,12 @@ final class ProjectTests: XCTestCase {
         XCTAssertTrue(response.header("Content-Type")?.hasPrefix("text/csv") ?? false, "\(response.headers)")
         let lines = response.text.components(separatedBy: "\r\n")
         XCTAssertEqual(lines.first, Self.csvHeader)
-        XCTAssertTrue(response.text.contains("\"Danse, \"\"hip-hop\"\"\net slam\""), response.text)
+        XCTAssertTrue(response.text.contains("\"Danse, \"\"hip-hop\"\"\",\"Battle\net slam\""), response.text)
 
         let fetched = try live.client().get("/v1/projects/\(first)")
         let created = try XCTUnwrap(fetched.json?["created_at"]?.stringValue)
         let updated = try XCTUnwrap(fetched.json?["updated_at"]?.stringValue)
-        let expectedRow = "\(first),\"Danse, \"\"hip-hop\"\"\net slam\",Battle,danse,draft,2026-09-01,2026-09-30,450000,EUR,\(created),\(updated),2"
+        let expectedRow = "\(first),\"Danse, \"\"hip-hop\"\"\",\"Battle\net slam\",danse,draft,2026-09-01,2026-09-30,450000,EUR,\(created),\(updated),2"
         XCTAssertTrue(response.text.hasPrefix(Self.csvHeader + "\r\n" + expectedRow + "\r\n"), response.text)
         for id in others {
             XCTAssertTrue(lines.contains { $0.hasPrefix(id + ",Projet ") && $0.contains(",active,,,,EUR,") }, "row of \(id) in \(response.text)")

@@ -91,4 +91,29 @@ final class ErrorTests: XCTestCase {
         XCTAssertEqual(error.code, 14, "SQLITE_CANTOPEN")
         XCTAssertTrue(error.message.contains(path), error.message)
     }
+
+    /// Faults of the storage (retrying later may succeed) against faults of
+    /// the statement or the data (it never will).
+    func testStorageFaultsAreToldApartFromStatementErrors() {
+        let cases: [(extendedCode: Int32, fault: String?)] = [
+            (13, "the disk is full"),                       // SQLITE_FULL
+            (8, "the database is read-only"),               // SQLITE_READONLY
+            (8 | (3 << 8), "the database is read-only"),    // SQLITE_READONLY_ROLLBACK
+            (10, "the disk reported an I/O error"),         // SQLITE_IOERR
+            (10 | (4 << 8), "the disk reported an I/O error"), // SQLITE_IOERR_FSYNC
+            (14, "the database file cannot be opened"),     // SQLITE_CANTOPEN
+            (5, "the database is locked by another process"), // SQLITE_BUSY
+            (6, "the database is locked by another process"), // SQLITE_LOCKED
+            (7, "SQLite ran out of memory"),                // SQLITE_NOMEM
+            (1, nil),                                       // SQLITE_ERROR (syntax, missing table)
+            (2067, nil),                                    // SQLITE_CONSTRAINT_UNIQUE
+            (21, nil),                                      // SQLITE_MISUSE
+            (11, nil),                                      // SQLITE_CORRUPT: retrying will not help
+        ]
+        for (code, fault) in cases {
+            XCTAssertEqual(SQLiteError(extendedCode: code, message: "m").storageFault, fault, "extended code \(code)")
+        }
+        XCTAssertEqual(SQLiteError.transactionRolledBack(after: nil).code, 4, "SQLITE_ABORT when the cause is unknown")
+        XCTAssertEqual(SQLiteError.transactionRolledBack(after: SQLiteError(extendedCode: 13, message: "full")).code, 13)
+    }
 }
