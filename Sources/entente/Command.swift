@@ -100,5 +100,16 @@ extension Command {
         environment: [EnvironmentVariable(name: "ENTENTE_PORT", help: "the port of the default URL")]
     )
 
-    static let all: [Command] = [serve, migrate, keysCreate, healthcheck]
+    static let backup = Command(
+        words: ["backup"],
+        summary: "write a consistent copy of the database to a new file, also while the server runs (restore: stop the server, put the copy in place)",
+        options: [
+            database,
+            Option("--to", "FILE", "the copy to write (required; never overwritten)"),
+            help,
+        ],
+        environment: []
+    )
+
+    static let all: [Command] = [serve, migrate, keysCreate, backup, healthcheck]
 }

@@ -51,6 +51,8 @@ do {
         database.pool.close()
     case Command.keysCreate.words:
         try KeysCreate.run(arguments)
+    case Command.backup.words:
+        try Backup.run(arguments)
     case Command.healthcheck.words:
         let url = arguments.value("--url").map { $0.replacingOccurrences(of: "$ENTENTE_PORT", with: environment["ENTENTE_PORT"] ?? "8080") }
         exit(Healthcheck.run(url: url ?? ""))
