@@ -26,6 +26,7 @@ final class EventLoop {
     private var drainDeadline: UInt64 = 0
     private var acceptPausedUntil: UInt64 = 0
     private let sweepInterval: UInt64
+    private let refuser: ConnectionRefuser
 
     init(listenerFD: Int32, mailbox: Mailbox, configuration: ServerConfiguration, dispatcher: RequestDispatcher, state: ServerState) throws {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -35,6 +36,7 @@ final class EventLoop {
         self.configuration = configuration
         self.dispatcher = dispatcher
         self.state = state
+        refuser = ConnectionRefuser(observer: dispatcher.observer)
         scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         // Check deadlines often enough that a timeout fires within a quarter of its length.
         let shortest = min(configuration.headTimeout.nanoseconds, configuration.idleTimeout.nanoseconds)
@@ -79,7 +81,16 @@ final class EventLoop {
             }
             if draining && (connections.isEmpty || now >= drainDeadline) { break }
         }
-        for connection in Array(connections.values) { closeConnection(connection) }
+        for connection in Array(connections.values) {
+            if !connection.inFlight && connection.parser.isMidRequest && !connection.hasPendingOutput {
+                // Its request never finished arriving within the grace: say so rather than vanish.
+                let response = HTTPResponse.problem(status: 503, code: "unavailable", detail: "The server is shutting down; send the request again.",
+                                                    headers: HTTPHeaders([("Retry-After", "1")]))
+                connection.queue(ResponseSerializer.serialize(response, requestID: RequestID.generate(), keepAlive: false, headOnly: false))
+                _ = connection.flush()
+            }
+            closeConnection(connection)
+        }
         if listenerFD >= 0 { close(listenerFD) }
     }
 
@@ -90,13 +101,25 @@ final class EventLoop {
             let accepted: (fd: Int32, address: String)?
             do {
                 accepted = try Socket.accept(listenerFD)
+            } catch let error as SocketError where error.errno == EMFILE || error.errno == ENFILE {
+                switch refuser.refuseWithSpareDescriptor(listener: listenerFD) {
+                case .refused: continue
+                case .nonePending: return
+                case .noSpare:
+                    // Not even the spare: stop listening for a moment rather than
+                    // spin on a listener that stays readable.
+                    pauseAccepting()
+                    return
+                }
             } catch {
-                // Out of descriptors (EMFILE/ENFILE): stop listening for a moment
-                // rather than spin on a listener that stays readable.
                 pauseAccepting()
                 return
             }
             guard let (fd, address) = accepted else { return }
+            guard connections.count < configuration.maxConnections else {
+                refuser.refuse(fd, .connectionLimit)
+                continue
+            }
             let connection = Connection(id: nextID, fd: fd, clientAddress: address, limits: configuration.limits)
             nextID += 1
             connection.deadline = MonotonicClock.now() + configuration.headTimeout.nanoseconds
@@ -215,6 +238,10 @@ final class EventLoop {
         for connection in Array(connections.values) {
             if connection.inFlight || connection.hasPendingOutput {
                 connection.closeAfterWrite = true
+            } else if connection.parser.isMidRequest {
+                // Half received: let it finish within the grace; it is answered
+                // with `Connection: close` like every answer while draining.
+                continue
             } else {
                 closeConnection(connection)
             }
@@ -224,6 +251,7 @@ final class EventLoop {
     /// Closes connections whose head, body, idle or write deadline has passed.
     private func sweep(now: UInt64) {
         resumeAcceptingIfDue(now: now)
+        refuser.report(now: now)
         for connection in Array(connections.values) where !connection.inFlight && connection.deadline != 0 && now >= connection.deadline {
             if connection.parser.isMidRequest && !connection.hasPendingOutput && !connection.closeAfterWrite {
                 let timeout = HTTPParseError(status: 408, code: "request_timeout", detail: "The request did not arrive in time.")

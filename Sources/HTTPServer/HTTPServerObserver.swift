@@ -10,9 +10,23 @@ public struct RequestRecord: Sendable {
     public var requestID: String
 }
 
-/// Told about every answered request, on the thread that answered it.
+/// Why the server turned connections away at accept.
+public enum ConnectionRefusal: String, Sendable {
+    /// `ServerConfiguration.maxConnections` were already open.
+    case connectionLimit = "connection_limit"
+    /// The process or the system ran out of file descriptors (EMFILE/ENFILE).
+    case outOfDescriptors = "out_of_descriptors"
+}
+
+/// Told about every answered request, on the thread that answered it, and
+/// about connections refused at accept (summed, at most once a second).
 public protocol HTTPServerObserver: Sendable {
     func requestCompleted(_ record: RequestRecord)
+    func connectionsRefused(_ reason: ConnectionRefusal, count: Int)
+}
+
+extension HTTPServerObserver {
+    public func connectionsRefused(_ reason: ConnectionRefusal, count: Int) {}
 }
 
 /// Several observers as one (the access log and the metrics, say).
@@ -25,5 +39,9 @@ public struct ObserverGroup: HTTPServerObserver {
 
     public func requestCompleted(_ record: RequestRecord) {
         for observer in observers { observer.requestCompleted(record) }
+    }
+
+    public func connectionsRefused(_ reason: ConnectionRefusal, count: Int) {
+        for observer in observers { observer.connectionsRefused(reason, count: count) }
     }
 }

@@ -57,6 +57,10 @@ public struct AccessLog: HTTPServerObserver {
         method.utf8.count <= maxLoggedMethod ? method : String(decoding: method.utf8.prefix(maxLoggedMethod), as: UTF8.self) + "…"
     }
 
+    public func connectionsRefused(_ reason: ConnectionRefusal, count: Int) {
+        log.write(level: "warn", "connections refused", [("reason", reason.rawValue), ("count", count)])
+    }
+
     public func requestCompleted(_ record: RequestRecord) {
         log.write("request", [
             ("request_id", record.requestID),

@@ -13,6 +13,8 @@ public struct ServerConfiguration: Sendable {
     /// Threads that run handlers (which may block on the database).
     public var workerThreads: Int
     public var backlog: Int32
+    /// Connections open at once; one more is answered 503 and closed at accept.
+    public var maxConnections: Int
 
     public init(
         host: String = "127.0.0.1",
@@ -22,7 +24,8 @@ public struct ServerConfiguration: Sendable {
         idleTimeout: Duration = .seconds(60),
         shutdownGrace: Duration = .seconds(10),
         workerThreads: Int = 8,
-        backlog: Int32 = 4096
+        backlog: Int32 = 4096,
+        maxConnections: Int = 16_384
     ) {
         self.host = host
         self.port = port
@@ -32,6 +35,7 @@ public struct ServerConfiguration: Sendable {
         self.shutdownGrace = shutdownGrace
         self.workerThreads = workerThreads
         self.backlog = backlog
+        self.maxConnections = maxConnections
     }
 }
 

@@ -43,6 +43,18 @@ final class RecordingObserver: HTTPServerObserver, @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         return stored
     }
+
+    private var refusedConnections: [ConnectionRefusal: Int] = [:]
+
+    func connectionsRefused(_ reason: ConnectionRefusal, count: Int) {
+        lock.lock(); defer { lock.unlock() }
+        refusedConnections[reason, default: 0] += count
+    }
+
+    var refused: [ConnectionRefusal: Int] {
+        lock.lock(); defer { lock.unlock() }
+        return refusedConnections
+    }
 }
 
 /// A parsed response as the test client reads it.

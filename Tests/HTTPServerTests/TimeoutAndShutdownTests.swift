@@ -59,4 +59,32 @@ final class TimeoutAndShutdownTests: XCTestCase {
         XCTAssertTrue(busy.isClosedByServer())
         fixture.gate.signal()
     }
+
+    func testAHalfReceivedRequestAtShutdownIsFinishedAndAnswered() throws {
+        let fixture = try ServerFixture()
+        let client = try fixture.client()
+        client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhello")
+        usleep(50_000)
+        fixture.server.shutdown()
+        usleep(50_000)
+        client.send("world")
+        let response = try XCTUnwrap(client.readResponse(), "the request that was arriving is answered")
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.text, "helloworld")
+        XCTAssertEqual(response.header("Connection"), "close")
+        fixture.server.waitUntilStopped()
+    }
+
+    func testAHalfReceivedRequestStillUnfinishedAtTheGraceGets503() throws {
+        let fixture = try ServerFixture { $0.shutdownGrace = .milliseconds(200) }
+        let client = try fixture.client()
+        client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nhel")
+        usleep(50_000)
+        fixture.server.shutdown()
+        fixture.server.waitUntilStopped()
+        let response = try XCTUnwrap(client.readResponse(), "answered, not dropped")
+        XCTAssertEqual(response.status, 503)
+        XCTAssertTrue(response.text.contains("\"code\":\"unavailable\""), response.text)
+        XCTAssertTrue(client.isClosedByServer())
+    }
 }
