@@ -151,6 +151,9 @@ final class ServerTests: XCTestCase {
         let client = try fixture.client()
         client.send("GET /echo HTTP/1.1\r\n\r\n")
         _ = client.readResponse()
+        // The worker records the request just after it hands the answer to the loop.
+        let deadline = Date().addingTimeInterval(2)
+        while fixture.observer.records.isEmpty && Date() < deadline { usleep(1000) }
         let record = try XCTUnwrap(fixture.observer.records.last)
         XCTAssertEqual(record.route, "/echo")
         XCTAssertEqual(record.status, 200)
