@@ -31,7 +31,14 @@ struct GameCounter: Sendable {
                 game.partiesQuota - split.vetoCount)
     }
 
-    /// The cheapest engine, exact whenever §6 requires it (total weight ≤ 10^7 or ≤ 25 parties).
+    /// The most memory one computation's table may take. The size-weight
+    /// table is the only engine whose memory grows with the weights; past
+    /// this it is not built, and the game is counted on rounded weights
+    /// instead, with a proven error bound.
+    static let memoryBudgetBytes = 512.0 * 1024 * 1024
+
+    /// The cheapest engine, exact whenever §6 requires it (total weight ≤ 10^7
+    /// or ≤ 25 parties) and the exact table fits `memoryBudgetBytes`.
     func cheapestEngine() -> CountingEngine {
         let budget = 300_000_000.0
         let free = Double(freeCount)
@@ -44,14 +51,28 @@ struct GameCounter: Sendable {
         if Double(classes.prefixCount) * Double(distinctWeights + 2) <= 200_000 { return .classEnumeration }
         let tableCost = free * free * Double(max(net.quota, 1))
         if meetInTheMiddleCost <= tableCost { return .meetInTheMiddle }
-        if tableCost <= budget || game.totalWeight <= BigUInt(10_000_000) { return .sizeWeightTable }
+        let fits = tableBytes(width: max(net.quota, 0)) <= Self.memoryBudgetBytes
+        if fits && (tableCost <= budget || game.totalWeight <= BigUInt(10_000_000)) { return .sizeWeightTable }
+        if freeCount <= 25 { return .meetInTheMiddle }
         return .rounded(resolution: roundingResolution(budget: budget))
     }
 
-    /// Grid size for the total weight so that the rounded table stays within `budget` cell updates.
+    /// The bytes of a size-weight table `width` wide over the free parties.
+    private func tableBytes(width: Int) -> Double {
+        switch freeCount {
+        case ..<64: SizeWeightTable<UInt64>.bytes(freeCount: freeCount, width: width)
+        case ..<128: SizeWeightTable<UInt128>.bytes(freeCount: freeCount, width: width)
+        default: SizeWeightTable<BigUInt>.bytes(freeCount: freeCount, width: width)
+        }
+    }
+
+    /// Grid size for the total weight so that the rounded table stays within
+    /// `budget` cell updates and the memory budget.
     private func roundingResolution(budget: Double) -> Int {
         let free = Double(max(freeCount, 1))
-        return Int(min(10_000_000, max(1_000, budget / (free * free))))
+        var resolution = Int(min(10_000_000, max(1_000, budget / (free * free))))
+        while resolution > 1_000 && tableBytes(width: resolution) > Self.memoryBudgetBytes { resolution /= 2 }
+        return resolution
     }
 
     // MARK: Engines

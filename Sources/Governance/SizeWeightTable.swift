@@ -46,6 +46,13 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
     private let binomialsOfAll: [Counter]
     private let binomialsOfOthers: [Counter]
 
+    /// The bytes the table takes for `freeCount` parties below weight `width`
+    /// (a `BigUInt` cell is counted with the words it allocates).
+    static func bytes(freeCount: Int, width: Int) -> Double {
+        let cell = Counter.self == BigUInt.self ? 64.0 : Double(MemoryLayout<Counter>.stride)
+        return Double(freeCount + 1) * Double(width + 1) * cell
+    }
+
     init(freeWeights: [Int], vetoWeight: Int, vetoCount: Int, thresholds: WinThresholds) {
         freeCount = freeWeights.count
         self.vetoWeight = vetoWeight
@@ -53,24 +60,32 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
         self.thresholds = thresholds
         let width = max(0, thresholds.definite - vetoWeight)
         self.width = width
-        var table = [Counter](repeating: .zero, count: (freeWeights.count + 1) * width)
+        // One array of (f + 1) rows of width + 1 cells: first the counts by
+        // exact weight, then, in place, their prefix sums (half the memory of
+        // keeping both).
+        let stride = width + 1
+        var table = [Counter](repeating: .zero, count: (freeWeights.count + 1) * stride)
         if width > 0 { table[0] = .one }
         table.withUnsafeMutableBufferPointer { cells in
             for (processed, weight) in freeWeights.enumerated() where weight < width {
-                for size in stride(from: processed + 1, through: 1, by: -1) {
-                    let row = size * width, below = (size - 1) * width
-                    for x in stride(from: width - 1, through: weight, by: -1) {
+                for size in Swift.stride(from: processed + 1, through: 1, by: -1) {
+                    let row = size * stride, below = (size - 1) * stride
+                    for x in Swift.stride(from: width - 1, through: weight, by: -1) {
                         cells[row + x] = cells[row + x] &+ cells[below + x - weight]
                     }
                 }
             }
+            // Row k, column t: coalitions of k parties weighing less than t.
+            for size in 0...freeWeights.count {
+                var running = Counter.zero
+                for x in 0...width {
+                    let count = cells[size * stride + x]
+                    cells[size * stride + x] = running
+                    running = running &+ count
+                }
+            }
         }
-        var prefixSums = [Counter](repeating: .zero, count: (freeWeights.count + 1) * (width + 1))
-        for size in 0...freeWeights.count {
-            let row = size * width, prefixRow = size * (width + 1)
-            for x in 0..<width { prefixSums[prefixRow + x + 1] = prefixSums[prefixRow + x] &+ table[row + x] }
-        }
-        self.prefixSums = prefixSums
+        prefixSums = table
         let pascal = Self.pascalRows(upTo: freeWeights.count)
         binomialsOfAll = pascal.last!
         binomialsOfOthers = pascal.count > 1 ? pascal[pascal.count - 2] : []
