@@ -72,15 +72,7 @@ public final class WebhookDeliverer: Sendable {
                     log.write(level: "error", "closing due decisions failed", [("error", "\(error)")])
                 }
                 let due = (try? registry.dueDeliveries(now: now, limit: 32)) ?? []
-                let group = DispatchGroup()
-                for delivery in due {
-                    group.enter()
-                    DispatchQueue.global().async {
-                        self.deliver(delivery)
-                        group.leave()
-                    }
-                }
-                group.wait()
+                deliver(due)
                 if due.isEmpty { Thread.sleep(forTimeInterval: schedule.pollInterval) }
             }
             stopped.signal()
@@ -103,15 +95,59 @@ public final class WebhookDeliverer: Sendable {
         stopped.signal()  // later calls return at once
     }
 
-    private func deliver(_ delivery: PendingDelivery) {
+    /// What one attempt came to.
+    private struct Attempt: Sendable {
+        var status: Int?
+        var error: String?
+        var finished: Date
+    }
+
+    /// Sends a batch at once and records each attempt.
+    ///
+    /// The requests run concurrently inside URLSession; this thread (the
+    /// deliverer's own) waits for them all. No dispatch thread ever blocks on
+    /// a reply: blocking the shared pool while the replies need threads of
+    /// that same pool starved it, and deliveries crawled at one a second.
+    private func deliver(_ batch: [PendingDelivery]) {
+        guard !batch.isEmpty else { return }
+        let attempts = Mutex<[Int: Attempt]>([:])
+        let group = DispatchGroup()
+        var started: [Int: Date] = [:]
+        for (index, delivery) in batch.enumerated() {
+            guard let request = request(for: delivery) else {
+                // Refused at registration; kept as a guard so a stored row can never stop the loop.
+                try? registry.recordAttempt(delivery, at: .now(), statusCode: nil, error: "invalid URL", durationMS: 0, outcome: "failed", nextAttemptAt: nil)
+                metrics.deliveryAttempted(outcome: "gave_up")
+                continue
+            }
+            group.enter()
+            started[index] = Date()
+            session.dataTask(with: request) { _, response, error in
+                var attempt = Attempt(status: nil, error: "no answer", finished: Date())
+                if let error {
+                    attempt.error = error.localizedDescription
+                } else if let http = response as? HTTPURLResponse {
+                    attempt.status = http.statusCode
+                    attempt.error = (200..<300).contains(http.statusCode) ? nil : "HTTP \(http.statusCode)"
+                }
+                attempts.withLock { $0[index] = attempt }
+                group.leave()
+            }.resume()
+        }
+        _ = group.wait(timeout: .now() + schedule.timeout + 5)
+        let finished = attempts.withLock { $0 }
+        for (index, delivery) in batch.enumerated() {
+            guard let start = started[index] else { continue }
+            let attempt = finished[index] ?? Attempt(status: nil, error: "timed out", finished: Date())
+            record(delivery, attempt, durationMS: Int(attempt.finished.timeIntervalSince(start) * 1000))
+        }
+    }
+
+    /// The signed POST of one delivery; nil for a URL that cannot be requested.
+    private func request(for delivery: PendingDelivery) -> URLRequest? {
+        guard let url = URL(string: delivery.url) else { return nil }
         let timestamp = Int(Date().timeIntervalSince1970)
         let signature = Hex.encode(SHA256.hmac(key: Array(delivery.secret.utf8), message: Array("\(timestamp).\(delivery.payload)".utf8)))
-        guard let url = URL(string: delivery.url) else {
-            // Refused at registration; kept as a guard so a stored row can never stop the loop.
-            try? registry.recordAttempt(delivery, at: .now(), statusCode: nil, error: "invalid URL", durationMS: 0, outcome: "failed", nextAttemptAt: nil)
-            metrics.deliveryAttempted(outcome: "gave_up")
-            return
-        }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.httpBody = Data(delivery.payload.utf8)
@@ -120,49 +156,33 @@ public final class WebhookDeliverer: Sendable {
         request.setValue("t=\(timestamp),v1=\(signature)", forHTTPHeaderField: "Entente-Signature")
         request.setValue(delivery.eventID, forHTTPHeaderField: "Entente-Event-Id")
         request.setValue("entente/webhooks", forHTTPHeaderField: "User-Agent")
+        return request
+    }
 
-        let started = Date()
-        let (status, error) = send(request)
-        let durationMS = Int(Date().timeIntervalSince(started) * 1000)
-        let attempt = delivery.attempts + 1
-        let succeeded = status.map { (200..<300).contains($0) } ?? false
+    /// Records an attempt and schedules the retry, if any.
+    private func record(_ delivery: PendingDelivery, _ attempt: Attempt, durationMS: Int) {
+        let number = delivery.attempts + 1
+        let succeeded = attempt.status.map { (200..<300).contains($0) } ?? false
         var outcome = "delivered"
         var next: Double?
         if !succeeded {
-            if let delay = schedule.delay(after: attempt) {
+            if let delay = schedule.delay(after: number) {
                 outcome = "pending"
                 next = Date().timeIntervalSince1970 + delay
             } else {
                 outcome = "failed"
             }
             log.write(level: "warn", "webhook delivery failed", [
-                ("webhook_id", delivery.webhookID), ("event_id", delivery.eventID), ("attempt", attempt),
-                ("status_code", status), ("error", error), ("gave_up", outcome == "failed"),
+                ("webhook_id", delivery.webhookID), ("event_id", delivery.eventID), ("attempt", number),
+                ("status_code", attempt.status), ("error", attempt.error), ("gave_up", outcome == "failed"),
             ])
         }
         metrics.deliveryAttempted(outcome: succeeded ? "delivered" : outcome == "failed" ? "gave_up" : "failed_attempt")
         do {
-            try registry.recordAttempt(delivery, at: .now(), statusCode: status, error: error, durationMS: durationMS, outcome: outcome, nextAttemptAt: next)
+            try registry.recordAttempt(delivery, at: .now(), statusCode: attempt.status, error: attempt.error, durationMS: durationMS,
+                                       outcome: outcome, nextAttemptAt: next)
         } catch {
             log.write(level: "error", "could not record a webhook attempt", [("error", "\(error)")])
         }
-    }
-
-    /// POSTs and waits for the status code, or the error.
-    private func send(_ request: URLRequest) -> (Int?, String?) {
-        let done = DispatchSemaphore(value: 0)
-        let result = Mutex<(Int?, String?)>((nil, "no answer"))
-        session.dataTask(with: request) { _, response, error in
-            result.withLock { value in
-                if let error {
-                    value = (nil, error.localizedDescription)
-                } else if let http = response as? HTTPURLResponse {
-                    value = (http.statusCode, (200..<300).contains(http.statusCode) ? nil : "HTTP \(http.statusCode)")
-                }
-            }
-            done.signal()
-        }.resume()
-        if done.wait(timeout: .now() + schedule.timeout + 5) == .timedOut { return (nil, "timed out") }
-        return result.withLock { $0 }
     }
 }
