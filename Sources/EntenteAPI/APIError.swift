@@ -48,6 +48,8 @@ struct APIError: Error {
             self.init(status: 412, code: "precondition_failed", detail: "If-Match does not name the current version (\(version)).",
                       headers: HTTPHeaders([("ETag", "\"\(version)\"")]))
         case .forbidden(let detail): self.init(status: 403, code: "forbidden", detail: detail)
+        case .abandoned:
+            self.init(status: 503, code: "unavailable", detail: "The computation was abandoned: its client went away.")
         case .storageUnavailable(let reason, _):
             // Nothing was written; the same request may succeed once the storage recovers.
             self.init(status: 503, code: "unavailable", detail: "The database cannot take this request right now: \(reason). Try again later.",

@@ -13,6 +13,7 @@ public final class EntenteAPI: HTTPResponder {
     /// Where unexpected failures are logged (with the request id, never the request).
     let log: JSONLineLog
     private let routes: RouteTable
+    private let governance = GovernanceLane()
 
     /// `openAPIDocument` is served at `/openapi.yaml`.
     public init(registry: Registry, openAPIDocument: [UInt8] = [], metrics: Metrics = Metrics(), log: JSONLineLog = JSONLineLog()) {
@@ -55,11 +56,40 @@ public final class EntenteAPI: HTTPResponder {
         }
     }
 
-    private func serve(_ request: HTTPRequest, endpoint: Endpoint, parameters: [String: String]) -> HTTPResponse {
+    /// Heavy endpoints are authenticated here, then run in the governance
+    /// lane, which answers through `completion`; every other request is
+    /// answered on the calling worker.
+    public func respond(to request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
+        guard case .found(let endpoint, let parameters, let template) = routes.router.match(method: request.method, path: request.path),
+              endpoint.heavy
+        else { return completion(respond(to: request)) }
+        let caller: Principal
+        do {
+            caller = try authenticator.authenticate(request)
+        } catch {
+            var response = error.response
+            response.route = template
+            return completion(response)
+        }
+        governance.run(for: caller, { [self] in
+            // Still queued when its client left: nobody would read the answer.
+            var response = request.client.isGone
+                ? APIError(RegistryError.abandoned).response
+                : serve(request, endpoint: endpoint, parameters: parameters, authenticated: caller)
+            response.route = template
+            return response
+        }, completion: { response in
+            var response = response
+            response.route = template
+            completion(response)
+        })
+    }
+
+    private func serve(_ request: HTTPRequest, endpoint: Endpoint, parameters: [String: String], authenticated: Principal? = nil) -> HTTPResponse {
         do {
             var principal: Principal?
             if endpoint.access != .open {
-                let caller = try authenticator.authenticate(request)
+                let caller = try authenticated ?? authenticator.authenticate(request)
                 try authorize(caller, endpoint: endpoint, parameters: parameters)
                 principal = caller
             }

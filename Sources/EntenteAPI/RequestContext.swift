@@ -1,3 +1,4 @@
+import Governance
 import HTTPServer
 import JSON
 import Registry
@@ -14,6 +15,12 @@ struct RequestContext {
 
     /// Admins alone see API keys and webhooks, and the audit entries about them.
     var isAdmin: Bool { principal?.role == .admin }
+
+    /// Stops a long computation once the client has gone.
+    var cancellation: Cancellation {
+        let client = request.client
+        return Cancellation { client.isGone }
+    }
 
     /// The audit context of a write made by this request.
     var change: ChangeContext {

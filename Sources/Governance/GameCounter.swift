@@ -12,12 +12,14 @@ struct CountedSwings: Sendable {
 struct GameCounter: Sendable {
     let game: WeightedGame
     let split: VetoConditioning
+    let cancellation: Cancellation
     /// The weights as machine integers, when their total leaves headroom for sums.
     private let integerWeights: [Int]?
 
-    init(game: WeightedGame, split: VetoConditioning) {
+    init(game: WeightedGame, split: VetoConditioning, cancellation: Cancellation = .never) {
         self.game = game
         self.split = split
+        self.cancellation = cancellation
         integerWeights = game.totalWeight.bitWidth <= 62 ? game.weights.map { $0.intValue! } : nil
     }
 
@@ -77,12 +79,13 @@ struct GameCounter: Sendable {
 
     // MARK: Engines
 
-    func countByClasses() -> CountedSwings {
+    func countByClasses() throws(ComputationCancelled) -> CountedSwings {
         let net = netIntegerGame()!
         let classes = ClassEnumeration(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
         var byWeight: [Int: [BigUInt]] = [:]
-        let free = net.freeWeights.map { weight in
+        let free = try net.freeWeights.map { weight throws(ComputationCancelled) in
             if let known = byWeight[weight] { return known }
+            try cancellation.check()
             let counts = classes.swingsOfFreeParty(weight: weight)
             byWeight[weight] = counts
             return counts
@@ -93,21 +96,23 @@ struct GameCounter: Sendable {
         return CountedSwings(lower: bySize, upper: bySize, isExact: true, leastWinningWeight: least)
     }
 
-    func countByMeetInTheMiddle() -> CountedSwings {
+    func countByMeetInTheMiddle() throws(ComputationCancelled) -> CountedSwings {
         if game.totalWeight.bitWidth < 127 {
-            return countByMeetInTheMiddle(weights: game.weights.map { $0.uint128Value! }, quota: game.quota.uint128Value!,
+            return try countByMeetInTheMiddle(weights: game.weights.map { $0.uint128Value! }, quota: game.quota.uint128Value!,
                                           vetoWeight: split.vetoWeight.uint128Value!)
         }
-        return countByMeetInTheMiddle(weights: game.weights, quota: game.quota, vetoWeight: split.vetoWeight)
+        return try countByMeetInTheMiddle(weights: game.weights, quota: game.quota, vetoWeight: split.vetoWeight)
     }
 
-    private func countByMeetInTheMiddle<Weight: CoalitionWeight>(weights: [Weight], quota: Weight, vetoWeight: Weight) -> CountedSwings {
+    private func countByMeetInTheMiddle<Weight: CoalitionWeight>(weights: [Weight], quota: Weight,
+                                                                 vetoWeight: Weight) throws(ComputationCancelled) -> CountedSwings {
         let engine = MeetInTheMiddle(freeWeights: split.freeIndices.map { weights[$0] }, quota: quota,
                                      baseWeight: vetoWeight, partiesQuota: game.partiesQuota - split.vetoCount)
         var byWeight: [Weight: [BigUInt]] = [:]
-        let free = split.freeIndices.indices.map { position in
+        let free = try split.freeIndices.indices.map { position throws(ComputationCancelled) in
             let weight = weights[split.freeIndices[position]]
             if let known = byWeight[weight] { return known }
+            try cancellation.check()
             let counts = engine.swingsOfFreeParty(at: position)
             byWeight[weight] = counts
             return counts
@@ -118,11 +123,11 @@ struct GameCounter: Sendable {
                              leastWinningWeight: engine.minimumWinningWeight().bigUIntValue)
     }
 
-    func countBySizeWeightTable() -> CountedSwings {
+    func countBySizeWeightTable() throws(ComputationCancelled) -> CountedSwings {
         let net = netIntegerGame()!
         let vetoWeight = split.vetoWeight.intValue!
         let thresholds = WinThresholds(definite: game.quota.intValue!, possibleBase: nil, partiesQuota: game.partiesQuota)
-        let counted = countByTable(freeWeights: net.freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+        let counted = try countByTable(freeWeights: net.freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
         let least = leastWinningWeight(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
         return CountedSwings(lower: counted.lower, upper: counted.upper, isExact: true,
                              leastWinningWeight: BigUInt(least + vetoWeight))
@@ -133,7 +138,7 @@ struct GameCounter: Sendable {
     /// and x + s (each rounding lost less than one unit), so a coalition is
     /// counted in the lower bound only when it swings whatever the lost
     /// fractions were, and in the upper bound when it may swing for some.
-    func countRounded(resolution: Int) -> CountedSwings {
+    func countRounded(resolution: Int) throws(ComputationCancelled) -> CountedSwings {
         let scale = BigUInt(resolution)
         let rounded = game.weights.map { ($0 * scale / game.totalWeight).intValue! }
         // Winning needs weight ≥ quota, i.e. rescaled weight ≥ θ = quota · resolution / total.
@@ -142,29 +147,31 @@ struct GameCounter: Sendable {
                                        possibleBase: threshold.floorMagnitude.intValue! + 1,
                                        partiesQuota: game.partiesQuota)
         let vetoWeight = split.vetoIndices.reduce(0) { $0 + rounded[$1] }
-        let counted = countByTable(freeWeights: split.freeIndices.map { rounded[$0] }, vetoWeight: vetoWeight,
+        let counted = try countByTable(freeWeights: split.freeIndices.map { rounded[$0] }, vetoWeight: vetoWeight,
                                    thresholds: thresholds)
         return CountedSwings(lower: counted.lower, upper: counted.upper, isExact: false, leastWinningWeight: nil)
     }
 
-    private func countByTable(freeWeights: [Int], vetoWeight: Int, thresholds: WinThresholds) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
+    private func countByTable(freeWeights: [Int], vetoWeight: Int,
+                              thresholds: WinThresholds) throws(ComputationCancelled) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
         switch freeWeights.count {
         case ..<64:
-            return countByTable(SizeWeightTable<UInt64>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+            return try countByTable(SizeWeightTable<UInt64>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
         case ..<128:
-            return countByTable(SizeWeightTable<UInt128>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+            return try countByTable(SizeWeightTable<UInt128>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
         default:
-            return countByTable(SizeWeightTable<BigUInt>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+            return try countByTable(SizeWeightTable<BigUInt>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
         }
     }
 
     private func countByTable<Counter>(_: SizeWeightTable<Counter>.Type, freeWeights: [Int], vetoWeight: Int,
-                                       thresholds: WinThresholds) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
-        let table = SizeWeightTable<Counter>(freeWeights: freeWeights, vetoWeight: vetoWeight,
-                                             vetoCount: split.vetoCount, thresholds: thresholds)
+                                       thresholds: WinThresholds) throws(ComputationCancelled) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
+        let table = try SizeWeightTable<Counter>(freeWeights: freeWeights, vetoWeight: vetoWeight,
+                                                 vetoCount: split.vetoCount, thresholds: thresholds, cancellation: cancellation)
         var byWeight: [Int: SwingBounds] = [:]
-        let free = freeWeights.map { weight in
+        let free = try freeWeights.map { weight throws(ComputationCancelled) in
             if let known = byWeight[weight] { return known }
+            try cancellation.check()
             let bounds = table.swingsOfFreeParty(weight: weight)
             byWeight[weight] = bounds
             return bounds

@@ -31,7 +31,14 @@ public struct PowerIndices: Sendable {
 /// under `majority`, with the parties at `vetoIndices` holding a veto.
 ///
 /// Exact whenever the integer weights total at most 10,000,000 or there are
-/// at most 25 parties (§6), and whenever it is cheap; otherwise bounded.
+/// at most 25 parties (§6) and the exact table fits the memory budget, and
+/// whenever it is cheap; otherwise bounded. Throws when `cancellation` asks.
+public func powerIndices(shares: [Rational], majority: MajorityRule, vetoIndices: Set<Int>,
+                         cancellation: Cancellation) throws(ComputationCancelled) -> PowerIndices {
+    try powerIndices(of: WeightedGame(shares: shares, majority: majority, vetoIndices: vetoIndices), engine: nil, cancellation: cancellation)
+}
+
+/// The same, never cancelled.
 public func powerIndices(shares: [Rational], majority: MajorityRule, vetoIndices: Set<Int>) -> PowerIndices {
     powerIndices(of: WeightedGame(shares: shares, majority: majority, vetoIndices: vetoIndices), engine: nil)
 }
@@ -45,13 +52,21 @@ enum CountingEngine: Sendable {
     case rounded(resolution: Int)
 }
 
-func powerIndices(of game: WeightedGame, engine: CountingEngine?) -> PowerIndices {
+func powerIndices(of game: WeightedGame, engine: CountingEngine?, cancellation: Cancellation) throws(ComputationCancelled) -> PowerIndices {
     let split = VetoConditioning(game)
-    let counter = GameCounter(game: game, split: split)
+    let counter = GameCounter(game: game, split: split, cancellation: cancellation)
     switch engine ?? counter.cheapestEngine() {
-    case .classEnumeration: return counter.finish(counter.countByClasses())
-    case .meetInTheMiddle: return counter.finish(counter.countByMeetInTheMiddle())
-    case .sizeWeightTable: return counter.finish(counter.countBySizeWeightTable())
-    case .rounded(let resolution): return counter.finish(counter.countRounded(resolution: resolution))
+    case .classEnumeration: return counter.finish(try counter.countByClasses())
+    case .meetInTheMiddle: return counter.finish(try counter.countByMeetInTheMiddle())
+    case .sizeWeightTable: return counter.finish(try counter.countBySizeWeightTable())
+    case .rounded(let resolution): return counter.finish(try counter.countRounded(resolution: resolution))
+    }
+}
+
+func powerIndices(of game: WeightedGame, engine: CountingEngine?) -> PowerIndices {
+    do {
+        return try powerIndices(of: game, engine: engine, cancellation: .never)
+    } catch {
+        preconditionFailure("a computation that is never cancelled was cancelled")
     }
 }

@@ -53,7 +53,8 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
         return Double(freeCount + 1) * Double(width + 1) * cell
     }
 
-    init(freeWeights: [Int], vetoWeight: Int, vetoCount: Int, thresholds: WinThresholds) {
+    init(freeWeights: [Int], vetoWeight: Int, vetoCount: Int, thresholds: WinThresholds,
+         cancellation: Cancellation = .never) throws(ComputationCancelled) {
         freeCount = freeWeights.count
         self.vetoWeight = vetoWeight
         self.vetoCount = vetoCount
@@ -66,8 +67,13 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
         let stride = width + 1
         var table = [Counter](repeating: .zero, count: (freeWeights.count + 1) * stride)
         if width > 0 { table[0] = .one }
+        var cancelled = false
         table.withUnsafeMutableBufferPointer { cells in
             for (processed, weight) in freeWeights.enumerated() where weight < width {
+                if (try? cancellation.check()) == nil {
+                    cancelled = true
+                    return
+                }
                 for size in Swift.stride(from: processed + 1, through: 1, by: -1) {
                     let row = size * stride, below = (size - 1) * stride
                     for x in Swift.stride(from: width - 1, through: weight, by: -1) {
@@ -85,6 +91,7 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
                 }
             }
         }
+        if cancelled { throw ComputationCancelled() }
         prefixSums = table
         let pascal = Self.pascalRows(upTo: freeWeights.count)
         binomialsOfAll = pascal.last!

@@ -19,6 +19,8 @@ final class Connection {
     /// A request is with a handler: nothing more is read or parsed until it answers,
     /// which answers pipelined requests in order and bounds what one client can buffer.
     var inFlight = false
+    /// The presence flag of the request in flight, marked gone if the peer leaves meanwhile.
+    var inFlightClient: ClientPresence?
     /// Close once `output` is written (an error, `Connection: close`, HTTP/1.0, shutdown).
     var closeAfterWrite = false
     /// The peer closed its side; finish what is in flight, then close.

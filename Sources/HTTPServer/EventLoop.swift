@@ -68,6 +68,10 @@ final class EventLoop {
                     if event.events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
                         connection.readable = true
                     }
+                    if event.events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                        // Gone while its request is with a handler: long work may stop.
+                        connection.inFlightClient?.markGone()
+                    }
                     if event.events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
                         connection.writable = true
                     }
@@ -170,6 +174,7 @@ final class EventLoop {
             case .request(var request):
                 request.clientAddress = connection.clientAddress
                 connection.inFlight = true
+                connection.inFlightClient = request.client
                 connection.deadline = 0
                 dispatcher.dispatch(request, connection: connection.id)
                 return
@@ -216,6 +221,7 @@ final class EventLoop {
             case .responded(let id, let bytes, let close):
                 guard let connection = connections[id] else { continue }
                 connection.inFlight = false
+                connection.inFlightClient = nil
                 connection.queue(bytes)
                 connection.closeAfterWrite = close || draining
                 let wait = connection.parser.bufferedByteCount > 0 ? configuration.headTimeout : configuration.idleTimeout
@@ -265,6 +271,7 @@ final class EventLoop {
 
     private func closeConnection(_ connection: Connection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
+        connection.inFlightClient?.markGone()
         // Closing the descriptor removes it from the epoll set; it was registered once
         // and never re-registered, so a reused descriptor number starts clean.
         close(connection.fd)

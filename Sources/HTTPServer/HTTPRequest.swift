@@ -11,6 +11,8 @@ public struct HTTPRequest: Sendable {
     public var requestID: String = ""
     /// The peer's address (IPv4 or IPv6 text), used for per-client limits.
     public var clientAddress: String = ""
+    /// Whether the client is still there to read the answer.
+    public var client = ClientPresence()
 
     public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders, body: [UInt8] = []) {
         self.method = method

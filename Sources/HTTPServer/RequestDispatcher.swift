@@ -12,14 +12,16 @@ struct RequestDispatcher: Sendable {
             let started = MonotonicClock.now()
             var request = request
             request.requestID = RequestID.resolve(request.headers["X-Request-Id"])
-            let response = responder.respond(to: request)
-            let keepAlive = request.keepAlive && !state.isDraining
-            let bytes = ResponseSerializer.serialize(
-                response, requestID: request.requestID, keepAlive: keepAlive,
-                headOnly: request.method == "HEAD", http10KeepAlive: request.version == .http1_0
-            )
-            mailbox.post(.responded(connection: id, bytes: bytes, close: !keepAlive))
-            record(method: request.method, response: response, requestID: request.requestID, started: started)
+            let answered = request
+            responder.respond(to: request) { response in
+                let keepAlive = answered.keepAlive && !state.isDraining
+                let bytes = ResponseSerializer.serialize(
+                    response, requestID: answered.requestID, keepAlive: keepAlive,
+                    headOnly: answered.method == "HEAD", http10KeepAlive: answered.version == .http1_0
+                )
+                mailbox.post(.responded(connection: id, bytes: bytes, close: !keepAlive))
+                record(method: answered.method, response: response, requestID: answered.requestID, started: started)
+            }
         }
     }
 

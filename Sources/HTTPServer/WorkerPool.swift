@@ -2,18 +2,22 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// A fixed set of threads that run request handlers. Handlers may block (on
-/// SQLite, say) without holding up the event loop or each other, and the
+/// A fixed set of threads that run jobs in order: the server's request
+/// handlers, or a lane of long work of an application's own. Jobs may block
+/// (on SQLite, say) without holding up the event loop or each other, and the
 /// number of threads stays bounded however many connections are open.
-final class WorkerPool: Sendable {
-    typealias Job = @Sendable () -> Void
+public final class WorkerPool: Sendable {
+    public typealias Job = @Sendable () -> Void
 
     private let jobs = Mutex<JobQueue>(JobQueue())
     private let available = DispatchSemaphore(value: 0)
     private let threadCount: Int
+    /// The most jobs that may wait; `submit` refuses past it.
+    private let capacity: Int
 
-    init(threads: Int, name: String) {
+    public init(threads: Int, name: String, capacity: Int = .max) {
         threadCount = max(1, threads)
+        self.capacity = capacity
         for index in 0..<threadCount {
             let thread = Thread { [self] in self.work() }
             thread.name = "\(name)-\(index)"
@@ -21,14 +25,21 @@ final class WorkerPool: Sendable {
         }
     }
 
-    func submit(_ job: @escaping Job) {
-        jobs.withLock { $0.push(job) }
-        available.signal()
+    /// Queues `job`; false (and nothing queued) when `capacity` jobs already wait.
+    @discardableResult
+    public func submit(_ job: @escaping Job) -> Bool {
+        let queued = jobs.withLock { queue in
+            guard queue.count < capacity else { return false }
+            queue.push(job)
+            return true
+        }
+        if queued { available.signal() }
+        return queued
     }
 
     /// Lets every thread finish the queued jobs and exit: each extra signal
     /// finds the queue empty, which ends one thread.
-    func stop() {
+    public func stop() {
         for _ in 0..<threadCount { available.signal() }
     }
 
@@ -45,6 +56,8 @@ final class WorkerPool: Sendable {
 private struct JobQueue: ~Copyable {
     private var items: [WorkerPool.Job] = []
     private var head = 0
+
+    var count: Int { items.count - head }
 
     mutating func push(_ job: @escaping WorkerPool.Job) {
         items.append(job)

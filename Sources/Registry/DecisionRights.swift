@@ -25,7 +25,7 @@ public enum DecisionRights {
 
     /// `{voting, majority, quota, method, partners: [...], error_bound?}`; defaulting
     /// holders weigh nothing and hold no veto.
-    public static func compute(governance: JSONObject, holders: [Holder]) throws(RegistryError) -> JSONObject {
+    public static func compute(governance: JSONObject, holders: [Holder], cancellation: Cancellation = .never) throws(RegistryError) -> JSONObject {
         let rules = GovernanceSettings.rules(governance)
         let active = holders.filter { !$0.defaulting }
         let activeRules = rules.excluding(Set(holders.filter(\.defaulting).map(\.id)))
@@ -39,8 +39,13 @@ public enum DecisionRights {
         // One computation at a time: a large exact game can take seconds and
         // gigabytes, and concurrent ones must not multiply that.
         computing.wait()
-        let power = powerIndices(shares: shares, majority: rules.majority, vetoIndices: vetoIndices)
-        computing.signal()
+        defer { computing.signal() }
+        let power: PowerIndices
+        do {
+            power = try powerIndices(shares: shares, majority: rules.majority, vetoIndices: vetoIndices, cancellation: cancellation)
+        } catch {
+            throw .abandoned
+        }
         var partners: [JSON] = []
         var activeIndex = 0
         for holder in holders {

@@ -3,7 +3,7 @@ import JSON
 
 extension Registry {
     /// `GET /v1/conventions/{id}/decision-rights`: for the text in force (or the draft's).
-    public func decisionRights(convention id: String, scope: Scope) throws -> JSONObject {
+    public func decisionRights(convention id: String, scope: Scope, cancellation: Cancellation = .never) throws -> JSONObject {
         let (convention, holders) = try read { db in
             let convention = try fetchConvention(id, scope: scope, db: db)
             let defaulting = try defaultingParties(id, db: db)
@@ -16,12 +16,12 @@ extension Registry {
         }
         // Computed after the read, so a long computation holds no reader connection.
         var result: JSONObject = ["convention_id": .string(id), "revision": .int(Int64(convention.revision))]
-        for (key, value) in try DecisionRights.compute(governance: convention.governance, holders: holders) { result[key] = value }
+        for (key, value) in try DecisionRights.compute(governance: convention.governance, holders: holders, cancellation: cancellation) { result[key] = value }
         return result
     }
 
     /// `POST /v1/governance/simulate`: the same figures for any parties, storing nothing.
-    public func simulate(_ body: JSONObject) throws -> JSONObject {
+    public func simulate(_ body: JSONObject, cancellation: Cancellation = .never) throws -> JSONObject {
         var reader = FieldReader(body, allowed: ["governance", "parties"])
         let governance = reader.object("governance", required: true) ?? [:]
         var holders: [DecisionRights.Holder] = []
@@ -44,6 +44,6 @@ extension Registry {
         }
         let normalized = GovernanceSettings.validate(governance, parties: holders.map { Party(id: $0.id, contributionCents: $0.contributionCents) }, reader: &reader)
         try reader.check()
-        return try DecisionRights.compute(governance: normalized, holders: holders)
+        return try DecisionRights.compute(governance: normalized, holders: holders, cancellation: cancellation)
     }
 }

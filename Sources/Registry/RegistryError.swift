@@ -32,6 +32,8 @@ public enum RegistryError: Error, Sendable, Equatable {
     /// file, I/O error); nothing was written. `reason` is for clients,
     /// `underlying` (SQLite's own words and statement) for the log only.
     case storageUnavailable(reason: String, underlying: String)
+    /// 503: the computation was stopped because its client went away.
+    case abandoned
 
     static func invalid(_ field: String, _ message: String) -> RegistryError {
         .validation([FieldError(field: field, message: message)])
