@@ -3,7 +3,7 @@
 // Zero package dependencies: the toolchain and two C system libraries only.
 // Layers (arrows point to what a module may use):
 //   CSQLite → SQLite → Registry ← EntenteAPI → HTTPServer
-//   JSON, Governance and Digest (CCrypto) are leaves used by the layers above.
+//   JSON, Governance, Digest (CCrypto) and Locks are leaves used by the layers above.
 import PackageDescription
 
 let package = Package(
@@ -22,18 +22,20 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .target(name: "Locks"),
         .target(name: "SQLite", dependencies: ["CSQLite"]),
         .target(name: "JSON"),
         .target(name: "Digest", dependencies: ["CCrypto"]),
         .target(name: "Governance"),
-        .target(name: "Registry", dependencies: ["SQLite", "JSON", "Governance", "Digest"]),
+        .target(name: "Registry", dependencies: ["SQLite", "JSON", "Governance", "Digest", "Locks"]),
         .systemLibrary(name: "CLinux"),
-        .target(name: "HTTPServer", dependencies: ["CLinux"]),
-        .target(name: "EntenteAPI", dependencies: ["HTTPServer", "Registry", "Governance", "JSON", "Digest"]),
-        .executableTarget(name: "entente", dependencies: ["EntenteAPI", "Registry", "HTTPServer", "SQLite"]),
+        .target(name: "HTTPServer", dependencies: ["CLinux", "Locks"]),
+        .target(name: "EntenteAPI", dependencies: ["HTTPServer", "Registry", "Governance", "JSON", "Digest", "Locks"]),
+        .executableTarget(name: "entente", dependencies: ["EntenteAPI", "Registry", "HTTPServer", "SQLite", "Locks"]),
         // Times the power indices on standard games (docs/performance.md); not part of the service.
         .executableTarget(name: "entente-bench", dependencies: ["Governance"]),
 
+        .testTarget(name: "LocksTests", dependencies: ["Locks"]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),

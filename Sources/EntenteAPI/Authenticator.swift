@@ -1,7 +1,7 @@
 import Digest
 import HTTPServer
 import Registry
-import Synchronization
+import Locks
 
 /// Resolves `Authorization: Bearer <token>` to a principal. Tokens are hashed
 /// (SHA-256) before anything else touches them and are never logged. Known
@@ -11,7 +11,7 @@ final class Authenticator: Sendable {
     private let registry: Registry
     /// Known token hashes, and a generation that `invalidate()` bumps: a lookup
     /// that started before an invalidation must not put its (stale) answer back.
-    private let cache = Mutex<(generation: Int, principals: [[UInt8]: Principal])>((0, [:]))
+    private let cache = Locked<(generation: Int, principals: [[UInt8]: Principal])>((0, [:]))
     let limiter: FailedAuthLimiter
 
     init(registry: Registry, limiter: FailedAuthLimiter = FailedAuthLimiter()) {
@@ -66,7 +66,7 @@ final class Authenticator: Sendable {
 final class FailedAuthLimiter: Sendable {
     let maxFailures: Int
     let windowSeconds: Double
-    private let failures = Mutex<[String: [Double]]>([:])
+    private let failures = Locked<[String: [Double]]>([:])
 
     init(maxFailures: Int = 20, windowSeconds: Double = 60) {
         self.maxFailures = maxFailures

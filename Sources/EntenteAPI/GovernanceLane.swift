@@ -1,6 +1,6 @@
 import HTTPServer
 import Registry
-import Synchronization
+import Locks
 
 /// Where power-index computations run: threads of their own and a bounded
 /// queue, apart from the request workers, so that heavy simulations never
@@ -15,7 +15,7 @@ final class GovernanceLane: Sendable {
     static let perPartnerKey = 2
 
     private let pool = WorkerPool(threads: threads, name: "entente-governance", capacity: capacity)
-    private let inFlightByKey = Mutex<[String: Int]>([:])
+    private let inFlightByKey = Locked<[String: Int]>([:])
 
     deinit {
         pool.stop()

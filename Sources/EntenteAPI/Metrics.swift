@@ -1,7 +1,7 @@
 import Foundation
 import HTTPServer
 import Registry
-import Synchronization
+import Locks
 
 /// Counters and histograms for `/metrics` (Prometheus text format 0.0.4):
 /// requests by route template, method and status, request latency by route,
@@ -19,9 +19,9 @@ public final class Metrics: HTTPServerObserver {
         var deliveries: [String: Int] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     /// Read at scrape time (set once the server runs).
-    private let openConnections = Mutex<(@Sendable () -> Int)?>(nil)
+    private let openConnections = Locked<(@Sendable () -> Int)?>(nil)
 
     public init() {}
 

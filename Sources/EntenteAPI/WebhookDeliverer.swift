@@ -6,6 +6,7 @@ import FoundationNetworking
 #endif
 import HTTPServer
 import Registry
+import Locks
 import Synchronization
 
 /// Delivers queued webhook events in the background (API.md §11): at least
@@ -110,7 +111,7 @@ public final class WebhookDeliverer: Sendable {
     /// that same pool starved it, and deliveries crawled at one a second.
     private func deliver(_ batch: [PendingDelivery]) {
         guard !batch.isEmpty else { return }
-        let attempts = Mutex<[Int: Attempt]>([:])
+        let attempts = Locked<[Int: Attempt]>([:])
         let group = DispatchGroup()
         var started: [Int: Date] = [:]
         for (index, delivery) in batch.enumerated() {

@@ -1,13 +1,13 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
+import Locks
 
 /// The `Date` header value (IMF-fixdate, RFC 9110 §5.6.7), formatted once a second.
 final class HTTPDate: Sendable {
     static let shared = HTTPDate()
 
-    private let cache = Mutex<(second: Int, text: String)>((-1, ""))
+    private let cache = Locked<(second: Int, text: String)>((-1, ""))
 
     func current() -> String {
         let now = time(nil)

@@ -2,7 +2,7 @@ import CLinux
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
+import Locks
 
 /// What other threads tell the event loop.
 enum LoopMessage: Sendable {
@@ -17,7 +17,7 @@ enum LoopMessage: Sendable {
 /// one wake-up per batch of messages.
 final class Mailbox: Sendable {
     let eventFD: Int32
-    private let messages = Mutex<[LoopMessage]>([])
+    private let messages = Locked<[LoopMessage]>([])
 
     init() throws {
         eventFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))

@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import Synchronization
+import Locks
 
 /// A fixed set of threads that run jobs in order: the server's request
 /// handlers, or a lane of long work of an application's own. Jobs may block
@@ -9,7 +9,7 @@ import Synchronization
 public final class WorkerPool: Sendable {
     public typealias Job = @Sendable () -> Void
 
-    private let jobs = Mutex<JobQueue>(JobQueue())
+    private let jobs = Locked<JobQueue>(JobQueue())
     private let available = DispatchSemaphore(value: 0)
     private let threadCount: Int
     /// The most jobs that may wait; `submit` refuses past it.

@@ -1,6 +1,6 @@
 import Dispatch
 import SQLite
-import Synchronization
+import Locks
 
 /// Group commit: write requests that arrive together share one SQLite
 /// transaction, hence one WAL sync, instead of queueing for a sync each.
@@ -20,7 +20,7 @@ final class GroupCommit: Sendable {
     }
 
     private let pool: DatabasePool
-    private let queue = Mutex(Queue())
+    private let queue = Locked(Queue())
 
     init(pool: DatabasePool) {
         self.pool = pool

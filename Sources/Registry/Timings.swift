@@ -1,4 +1,4 @@
-import Synchronization
+import Locks
 
 /// Cumulative time spent in database work, by kind (`read`, `write`), as a
 /// Prometheus histogram: what `/metrics` reports as database timings.
@@ -21,7 +21,7 @@ public final class DatabaseTimings: Sendable {
         }
     }
 
-    private let state = Mutex<[String: Histogram]>([:])
+    private let state = Locked<[String: Histogram]>([:])
 
     public init() {}
 

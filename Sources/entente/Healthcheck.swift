@@ -2,7 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Synchronization
+import Locks
 
 /// `entente healthcheck`: exit 0 when the URL answers 200 within 3 seconds
 /// (the container's HEALTHCHECK, with no curl in the image).
@@ -12,7 +12,7 @@ enum Healthcheck {
         var request = URLRequest(url: url)
         request.timeoutInterval = 3
         let done = DispatchSemaphore(value: 0)
-        let status = Mutex(0)
+        let status = Locked(0)
         URLSession.shared.dataTask(with: request) { _, response, _ in
             status.withLock { $0 = (response as? HTTPURLResponse)?.statusCode ?? 0 }
             done.signal()
