@@ -126,9 +126,10 @@ struct FieldReader {
         return normalized
     }
 
-    /// The most items an array of strings may hold unless a field says otherwise.
+    /// The most items a list of words (such as `expertise`) may hold.
     static let maxStringItems = 100
-    /// The most items an array of objects may hold unless a field says otherwise.
+    /// The most items a list of parties, contributions, colleges or their
+    /// members may hold: a convention of a thousand parties is still served.
     static let maxObjectItems = 1000
 
     mutating func stringArray(_ key: String, required: Bool = false, maxLength: Int = 200, maxCount: Int = maxStringItems) -> [String]? {

@@ -80,7 +80,7 @@ public enum GovernanceSettings {
         default:
             reader.fail("majority", "one of \(majorityNames.joined(separator: ", ")), or a number above 50 and at most 100")
         }
-        let vetoes = reader.stringArray("veto_partner_ids") ?? []
+        let vetoes = reader.stringArray("veto_partner_ids", maxCount: FieldReader.maxObjectItems) ?? []
         var colleges: [College] = []
         var collegesJSON: [JSON] = []
         if votingName == "colleges" {
@@ -92,7 +92,7 @@ public enum GovernanceSettings {
                 var inner = FieldReader(college, prefix: "governance.colleges[\(index)].", allowed: ["name", "weight_percent", "partner_ids"])
                 let name = inner.string("name", required: true, maxLength: 200)
                 let weight = percent(college["weight_percent"], "weight_percent", &inner, required: true)
-                let members = inner.stringArray("partner_ids", required: true)
+                let members = inner.stringArray("partner_ids", required: true, maxCount: FieldReader.maxObjectItems)
                 reader.absorb(inner.errors)
                 if let name, let weight, let members {
                     colleges.append(College(name: name, weightPercent: weight, partnerIDs: members))
