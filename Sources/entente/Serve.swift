@@ -50,7 +50,10 @@ struct Serve {
         log.write("started", [("version", version), ("host", configuration.host), ("port", server.port), ("database", database.pool.path)])
         server.waitUntilStopped()
         deliverer.stop(timeout: 2)
-        database.pool.close()
+        if let error = database.pool.close() {
+            log.write(level: "warn", "the write-ahead log stays beside the database; it is applied on the next start",
+                      [("reason", error.storageFault ?? error.message)])
+        }
         log.write("stopped")
     }
 

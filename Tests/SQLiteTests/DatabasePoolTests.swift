@@ -16,6 +16,19 @@ final class DatabasePoolTests: XCTestCase {
         try db.queryOne("PRAGMA \(name)")?[0]
     }
 
+    func testCloseFoldsTheWALBackAndRemovesIt() throws {
+        let path = try makeDatabasePath()
+        let pool = try DatabasePool(path: path)
+        try pool.write { try $0.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);") }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"))
+        XCTAssertNil(pool.close(), "the checkpoint succeeds")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"), "no WAL left after a clean close")
+        XCTAssertNil(pool.close(), "closing twice is harmless")
+        let reopened = try DatabasePool(path: path)
+        defer { reopened.close() }
+        XCTAssertEqual(try reopened.read { try $0.queryOne("SELECT count(*) FROM t")?[0] }, .integer(2))
+    }
+
     func testSettingsApplyToEveryConnection() throws {
         let pool = try makePool()
         try pool.write { db in
