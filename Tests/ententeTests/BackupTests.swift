@@ -2,18 +2,8 @@ import Foundation
 import XCTest
 
 /// `entente backup` while the server writes; the copy restored and served.
-final class BackupTests: WorkingDirectoryCheckedTestCase {
-    private var entente: EntenteProcess!
+final class BackupTests: EntenteProcessTestCase {
     private static let token = "backup-test-token-0123456789abcdef"
-
-    override func setUpWithError() throws {
-        entente = try EntenteProcess.make()
-    }
-
-    override func tearDown() {
-        entente?.remove()
-        super.tearDown()
-    }
 
     /// One request over its own connection: the status and the body.
     private static func call(_ port: Int, _ method: String, _ path: String, body: String = "") throws -> (status: Int, body: String) {

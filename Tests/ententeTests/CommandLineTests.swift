@@ -5,18 +5,7 @@ import Glibc
 #endif
 
 /// `entente serve`, `migrate`, `keys create` and `healthcheck` as a user runs them.
-final class CommandLineTests: WorkingDirectoryCheckedTestCase {
-    private var entente: EntenteProcess!
-
-    override func setUpWithError() throws {
-        entente = try EntenteProcess.make()
-    }
-
-    override func tearDown() {
-        entente?.remove()
-        super.tearDown()
-    }
-
+final class CommandLineTests: EntenteProcessTestCase {
     private var database: String { entente.path("cli.sqlite") }
 
     func testVersion() throws {
@@ -101,10 +90,9 @@ final class CommandLineTests: WorkingDirectoryCheckedTestCase {
     }
 }
 
-/// Sends raw bytes to 127.0.0.1:`port`, reads until the server closes; the reply as text.
-func request(port: Int, _ raw: String) throws -> String {
+/// A socket connected to 127.0.0.1:`port`, or nil.
+func connectLoopback(port: Int) -> Int32? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = UInt16(port).bigEndian
@@ -112,7 +100,17 @@ func request(port: Int, _ raw: String) throws -> String {
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { return "" }
+    guard connected == 0 else {
+        close(fd)
+        return nil
+    }
+    return fd
+}
+
+/// Sends raw bytes to 127.0.0.1:`port`, reads until the server closes; the reply as text.
+func request(port: Int, _ raw: String) throws -> String {
+    guard let fd = connectLoopback(port: port) else { return "" }
+    defer { close(fd) }
     var timeout = timeval(tv_sec: 5, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     let bytes = Array(raw.utf8)

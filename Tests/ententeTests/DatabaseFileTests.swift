@@ -6,17 +6,11 @@ import Glibc
 
 /// A database path that cannot be used is reported by path and reason, with
 /// a non-zero exit, for every command that opens it.
-final class DatabaseFileTests: WorkingDirectoryCheckedTestCase {
-    private var entente: EntenteProcess!
+final class DatabaseFileTests: EntenteProcessTestCase {
     private var mounted: String?
-
-    override func setUpWithError() throws {
-        entente = try EntenteProcess.make()
-    }
 
     override func tearDown() {
         if let mounted { _ = shell("/bin/umount", [mounted]) }
-        entente?.remove()
         super.tearDown()
     }
 

@@ -6,7 +6,7 @@ import Glibc
 
 /// A server that runs out of file descriptors refuses politely, logs it,
 /// does not spin, and accepts again when descriptors free up.
-final class DescriptorExhaustionTests: WorkingDirectoryCheckedTestCase {
+final class DescriptorExhaustionTests: EntenteProcessTestCase {
     /// User plus system CPU seconds the process has used (/proc/PID/stat).
     private func cpuSeconds(_ pid: Int32) -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -18,8 +18,6 @@ final class DescriptorExhaustionTests: WorkingDirectoryCheckedTestCase {
     }
 
     func testRunningOutOfDescriptorsIsRefusedPolitelyWithoutSpinning() throws {
-        let entente = try EntenteProcess.make()
-        defer { entente.remove() }
         // Start the binary through bash with a low descriptor limit.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
@@ -37,15 +35,7 @@ final class DescriptorExhaustionTests: WorkingDirectoryCheckedTestCase {
         // Hold far more connections than descriptors remain.
         var held: [Int32] = []
         for _ in 0..<100 {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            _ = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            held.append(fd)
+            if let fd = connectLoopback(port: port) { held.append(fd) }
         }
         usleep(300_000)
         // The ones past the limit were answered 503 and closed.

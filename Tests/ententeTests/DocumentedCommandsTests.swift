@@ -4,10 +4,8 @@ import XCTest
 /// Every `entente …` command line in the README and `docs/` code blocks is
 /// one the executable accepts as written (checked with `--help` appended: the
 /// words are parsed, and refused, before help is shown).
-final class DocumentedCommandsTests: WorkingDirectoryCheckedTestCase {
+final class DocumentedCommandsTests: EntenteProcessTestCase {
     func testEveryDocumentedCommandLineIsAccepted() throws {
-        let entente = try EntenteProcess.make()
-        defer { entente.remove() }
         let root = EntenteProcess.sourceRoot
         let docs = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path)
             .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }

@@ -7,18 +7,7 @@ import Glibc
 /// A start that fails spends nothing: the first admin token is made and
 /// printed only once the server really serves; a second server on the same
 /// file is refused.
-final class StartupTests: WorkingDirectoryCheckedTestCase {
-    private var entente: EntenteProcess!
-
-    override func setUpWithError() throws {
-        entente = try EntenteProcess.make()
-    }
-
-    override func tearDown() {
-        entente?.remove()
-        super.tearDown()
-    }
-
+final class StartupTests: EntenteProcessTestCase {
     private var database: String { entente.path("startup.sqlite") }
 
     /// A listening socket on a free loopback port, held until closed.

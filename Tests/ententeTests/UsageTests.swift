@@ -3,18 +3,7 @@ import XCTest
 
 /// Command-line mistakes: one line on stderr naming the word at fault, exit 2,
 /// nothing on stdout, and nothing created.
-final class UsageTests: WorkingDirectoryCheckedTestCase {
-    private var entente: EntenteProcess!
-
-    override func setUpWithError() throws {
-        entente = try EntenteProcess.make()
-    }
-
-    override func tearDown() {
-        entente?.remove()
-        super.tearDown()
-    }
-
+final class UsageTests: EntenteProcessTestCase {
     func testMistakesAreOneLineOnStderrWithExitStatus2() throws {
         let cases: [(arguments: [String], says: String)] = [
             (["serve", "--verbose"], "unknown flag --verbose for serve"),

@@ -25,3 +25,18 @@ class WorkingDirectoryCheckedTestCase: XCTestCase {
         super.tearDown()
     }
 }
+
+/// A test of the executable: a fresh working directory for its child
+/// processes (`entente`), removed afterwards, and the working-directory check.
+class EntenteProcessTestCase: WorkingDirectoryCheckedTestCase {
+    var entente: EntenteProcess!
+
+    override func setUpWithError() throws {
+        entente = try EntenteProcess.make()
+    }
+
+    override func tearDown() {
+        entente?.remove()
+        super.tearDown()
+    }
+}
