@@ -63,7 +63,7 @@ extension EntenteAPI {
             return Responses.resource(view.json(), version: view.version, context: context)
         }
         table.add("POST", "/v1/conventions/{id}/amendments", .write, resource: .convention) { api, context in
-            let id = context.parameter("id")
+            let id = try context.parameter("id")
             let amendment = try api.registry.proposeAmendment(convention: id, fields: try context.jsonBody(), change: context.change)
             return Responses.json(.object(amendment.json), status: 201, headers: HTTPHeaders([("Location", "/v1/conventions/\(id)/amendments/\(amendment.number)")]))
         }
@@ -112,9 +112,10 @@ enum FieldsAllowed {
 
 extension RequestContext {
     /// A positive integer path parameter (404 otherwise: no such sub-resource).
-    func number(_ name: String) throws(APIError) -> Int {
-        guard let value = Int(parameter(name)), value >= 1, parameter(name).allSatisfy(\.isASCIIDigit) else {
-            throw .notFound("No \(name) \(parameter(name)).")
+    func number(_ name: String) throws -> Int {
+        let text = try parameter(name)
+        guard let value = Int(text), value >= 1, text.allSatisfy(\.isASCIIDigit) else {
+            throw APIError.notFound("No \(name) \(text).")
         }
         return value
     }

@@ -18,10 +18,11 @@ extension EntenteAPI {
         }
         // Partner keys record measurements on the indicators of their own projects.
         table.add("POST", "/v1/indicators/{id}/measurements", .partnerAction, resource: .indicator) { api, context in
-            let (measurement, _) = try api.registry.recordMeasurement(indicator: context.parameter("id"), fields: try context.jsonBody(),
+            let indicator = try context.parameter("id")
+            let (measurement, _) = try api.registry.recordMeasurement(indicator: indicator, fields: try context.jsonBody(),
                                                                       scope: context.scope, change: context.change)
             return Responses.json(.object(measurement.json), status: 201,
-                                  headers: HTTPHeaders([("Location", "/v1/indicators/\(context.parameter("id"))/measurements")]))
+                                  headers: HTTPHeaders([("Location", "/v1/indicators/\(indicator)/measurements")]))
         }
         table.add("GET", "/v1/indicators/{id}/measurements", .read) { api, context in
             let items = try api.registry.measurements(indicator: context.parameter("id"), scope: context.scope)

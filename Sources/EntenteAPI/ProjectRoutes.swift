@@ -32,12 +32,13 @@ extension EntenteAPI {
             return Responses.noContent()
         }
         table.add("PUT", "/v1/projects/{id}/partners/{partner_id}", .write, resource: .project) { api, context in
+            let partner = try context.parameter("partner_id")
             let (project, created) = try api.registry.setParticipant(
-                project: context.parameter("id"), partner: context.parameter("partner_id"),
+                project: context.parameter("id"), partner: partner,
                 fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change
             )
             return Responses.resource(project.json, version: project.version, context: context, status: created ? 201 : 200,
-                                      location: created ? "/v1/projects/\(project.id)/partners/\(context.parameter("partner_id"))" : nil)
+                                      location: created ? "/v1/projects/\(project.id)/partners/\(partner)" : nil)
         }
         table.add("DELETE", "/v1/projects/{id}/partners/{partner_id}", .write, resource: .project) { api, context in
             try api.registry.removeParticipant(project: context.parameter("id"), partner: context.parameter("partner_id"), ifMatch: try context.ifMatch(), change: context.change)

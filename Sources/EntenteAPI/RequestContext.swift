@@ -27,8 +27,11 @@ struct RequestContext {
         ChangeContext(actor: principal?.keyID ?? "anonymous", requestID: request.requestID)
     }
 
-    func parameter(_ name: String) -> String {
-        parameters[name] ?? ""
+    /// The path parameter `name` of the route (`{id}`). A route that lacks it
+    /// is a programming error, answered 500 and logged, never an empty id.
+    func parameter(_ name: String) throws(MissingPathParameter) -> String {
+        guard let value = parameters[name] else { throw MissingPathParameter(name: name, route: String(request.path)) }
+        return value
     }
 
     /// The body as a JSON object: 415 for another media type, 400 for bad JSON,
@@ -128,4 +131,11 @@ struct RequestContext {
             throw .forbidden("A partner key acts for its own partner only.")
         }
     }
+}
+
+/// A handler asked for a path parameter its route does not declare.
+struct MissingPathParameter: Error, CustomStringConvertible {
+    let name: String
+    let route: String
+    var description: String { "no path parameter {\(name)} on \(route)" }
 }

@@ -52,21 +52,16 @@ final class GroupCommit: Sendable {
         }
         do {
             try pool.write { db in
-                try db.execute("BEGIN IMMEDIATE")
-                // After an I/O or full-disk error SQLite may roll the whole
-                // transaction back: later jobs must not run outside it, and
-                // every job of the batch fails with that error.
-                var lastStorageError: SQLiteError?
-                for job in batch {
+                try db.transaction(.immediate) {
+                    // After an I/O or full-disk error SQLite may roll the whole
+                    // transaction back: later jobs must not run outside it, and
+                    // every job of the batch fails with that error.
+                    var lastStorageError: SQLiteError?
+                    for job in batch {
+                        guard db.isInTransaction else { throw SQLiteError.transactionRolledBack(after: lastStorageError) }
+                        if let error = job.run(db) as? SQLiteError, error.storageFault != nil { lastStorageError = error }
+                    }
                     guard db.isInTransaction else { throw SQLiteError.transactionRolledBack(after: lastStorageError) }
-                    if let error = job.run(db) as? SQLiteError, error.storageFault != nil { lastStorageError = error }
-                }
-                guard db.isInTransaction else { throw SQLiteError.transactionRolledBack(after: lastStorageError) }
-                do {
-                    try db.execute("COMMIT")
-                } catch {
-                    try? db.execute("ROLLBACK")
-                    throw error
                 }
             }
         } catch {
