@@ -2,11 +2,11 @@
 
 Random data rarely gets a convention into force (it needs existing partners,
 a project, a submission and every party's signature), so the fuzzing and
-stateful runs of scripts/schemathesis.sh seldom see a signed convention, a
+stateful runs of .ci/schemathesis.sh seldom see a signed convention, a
 decision, an amendment or decision rights answer 2xx. This walk builds them
 with real ids and runs schemathesis' own response checks on every answer.
 
-    python3 scripts/schemathesis_walk.py SCHEMA BASE_URL TOKEN
+    python3 .ci/schemathesis_walk.py SCHEMA BASE_URL TOKEN
 
 Prints one line per step; exits 1 if any check failed or a step did not
 answer the status expected.

@@ -2,7 +2,7 @@
 # Schema-driven tests: runs schemathesis (v4 CLI) against a throwaway
 # `entente serve` with docs/openapi.yaml as the oracle.
 #
-#   scripts/schemathesis.sh            # from anywhere; exits non-zero on any failure
+#   .ci/schemathesis.sh            # from anywhere; exits non-zero on any failure
 #
 # Environment:
 #   ENTENTE_BINARY            the server binary (default .build/debug/entente)
@@ -14,7 +14,7 @@
 #                             gets at most what is left of it
 #   SCHEMATHESIS_REPORT_DIR   keep JUnit reports here (default: a temp dir, removed)
 #
-# A lifecycle walk (scripts/schemathesis_walk.py: real objects through every
+# A lifecycle walk (.ci/schemathesis_walk.py: real objects through every
 # state, each answer checked by schemathesis' response checks), then three
 # schemathesis runs, each with the checks not_a_server_error, status_code_conformance,
 # content_type_conformance, response_headers_conformance and
@@ -172,7 +172,7 @@ walk() {
     echo "== schemathesis: walk"
     local limit; limit=$(allowed)
     [ "$limit" -gt 0 ] || { failed+=("walk (out of time)"); return 1; }
-    if ! (cd "$work" && timeout --kill-after=10 "$limit" python3 "$root/scripts/schemathesis_walk.py" "$schema" "$base" "$token"); then
+    if ! (cd "$work" && timeout --kill-after=10 "$limit" python3 "$root/.ci/schemathesis_walk.py" "$schema" "$base" "$token"); then
         failed+=("walk")
     fi
     kill -0 "$server_pid" 2>/dev/null || { echo "the server died during walk"; failed+=("server died during walk"); return 1; }

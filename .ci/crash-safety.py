@@ -24,7 +24,7 @@ entries and events through the client-chosen `X-Request-Id`.
 The webhook subscribes to every event (`--webhook-events` narrows it); the
 receiver refuses about one first attempt in ten, so retries cross the crashes.
 
-    python3 scripts/crash-safety.py [--binary .build/debug/entente] [--kills 5]
+    python3 .ci/crash-safety.py [--binary .build/debug/entente] [--kills 5]
                                     [--clients 6] [--seed N] [--keep]
 
 Exit status 0 when every round passes, 1 otherwise; the last line is

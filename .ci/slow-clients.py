@@ -23,7 +23,7 @@ and checks that:
     before / during / after is reported;
   * the server still stops cleanly on SIGTERM afterwards.
 
-    python3 scripts/slow-clients.py [--binary .build/debug/entente]
+    python3 .ci/slow-clients.py [--binary .build/debug/entente]
                                     [--p99-ms 100] [--duration 15] [--keep]
 
 Exit status 0 when every check passes, 1 otherwise; the last line is
