@@ -5,9 +5,9 @@ import XCTest
 import Glibc
 #endif
 
-/// A full disk: writes answer 503 `unavailable` (never 500, never half
-/// written), `/readyz` says so, and both recover without a restart once
-/// space returns. The database lives on a small tmpfs, so these run as root.
+/// A full disk or a read-only database: writes answer 503 `unavailable`
+/// (never 500, never half written), `/readyz` says so, and both recover
+/// without a restart. The full disk is a small tmpfs, so that test runs as root.
 final class StorageFaultTests: XCTestCase {
     private var mountPoint: URL?
 
@@ -85,5 +85,26 @@ final class StorageFaultTests: XCTestCase {
         let after = try client.post("/v1/partners", ["name": "After", "kind": "institution"])
         XCTAssertEqual(after.status, 201, after.text)
         XCTAssertEqual(try live.pool.read { try $0.queryOne("PRAGMA integrity_check")?.string("integrity_check") }, "ok")
+    }
+
+    /// A database that turns read-only under the running server (SQLite's
+    /// `query_only` makes every write fail as SQLITE_READONLY, as a read-only
+    /// file or mount does).
+    func testAReadOnlyDatabaseGives503AndRecovers() throws {
+        let live = try LiveServer()
+        let client = live.client()
+        XCTAssertEqual(try client.post("/v1/partners", ["name": "Before", "kind": "institution"]).status, 201)
+        try live.pool.write { try $0.execute("PRAGMA query_only = ON") }
+        let refused = try client.post("/v1/partners", ["name": "During", "kind": "institution"])
+        XCTAssertEqual(refused.status, 503, refused.text)
+        XCTAssertEqual(refused.code, "unavailable")
+        XCTAssertTrue(refused.text.contains("the database is read-only"), refused.text)
+        XCTAssertEqual(try live.anonymous().get("/readyz").status, 503)
+        XCTAssertEqual(try client.get("/v1/partners").status, 200, "reads still work")
+        XCTAssertEqual(try live.count("partners"), 1, "nothing half written")
+
+        try live.pool.write { try $0.execute("PRAGMA query_only = OFF") }
+        XCTAssertEqual(try live.anonymous().get("/readyz").status, 200)
+        XCTAssertEqual(try client.post("/v1/partners", ["name": "After", "kind": "institution"]).status, 201)
     }
 }
