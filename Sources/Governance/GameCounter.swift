@@ -37,7 +37,7 @@ struct GameCounter: Sendable {
     /// table is the only engine whose memory grows with the weights; past
     /// this it is not built, and the game is counted on rounded weights
     /// instead, with a proven error bound.
-    static let memoryBudgetBytes = 512.0 * 1024 * 1024
+    static let memoryBudgetBytes = 1024.0 * 1024 * 1024
 
     /// The cheapest engine, exact whenever §6 requires it (total weight ≤ 10^7
     /// or ≤ 25 parties) and the exact table fits `memoryBudgetBytes`.

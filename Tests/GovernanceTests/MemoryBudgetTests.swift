@@ -4,8 +4,8 @@ import XCTest
 /// No game makes the engine allocate past its memory budget: an exact table
 /// that would not fit is never built, and the answer is then a proven bound.
 final class MemoryBudgetTests: XCTestCase {
-    /// 100 parties pledging up to 20,000 cents each: the exact table would
-    /// take about 800 MB of 128-bit counters.
+    /// 100 parties pledging up to `maximum` cents each: at 50,000 the exact
+    /// table would take about 2 GB of 128-bit counters.
     private func heavyGame(maximum: Int) -> WeightedGame {
         var random = SplitMix64(state: 42)
         let weights = (0..<100).map { _ in Int.random(in: 1...maximum, using: &random) }
@@ -13,7 +13,7 @@ final class MemoryBudgetTests: XCTestCase {
     }
 
     func testATableOverTheBudgetIsNotChosen() {
-        for maximum in [20_000, 50_000] {
+        for maximum in [50_000, 200_000] {
             let game = heavyGame(maximum: maximum)
             let counter = GameCounter(game: game, split: VetoConditioning(game))
             guard case .rounded(let resolution) = counter.cheapestEngine() else {
@@ -25,7 +25,7 @@ final class MemoryBudgetTests: XCTestCase {
     }
 
     func testTheRoundedAnswerIsProvenAndClose() {
-        let game = heavyGame(maximum: 20_000)
+        let game = heavyGame(maximum: 50_000)
         let indices = powerIndices(of: game, engine: nil)
         XCTAssertEqual(indices.method, .approximate)
         let bound = try! XCTUnwrap(indices.errorBound)
