@@ -7,7 +7,7 @@ import Glibc
 /// mailbox and every connection (edge-triggered, registered once per socket).
 /// It accepts, reads, parses and writes; it never runs a handler, so a handler
 /// blocked on the database cannot stall anyone's I/O. Idle connections cost a
-/// `Connection` object and a descriptor, not a thread.
+/// `ClientConnection` object and a descriptor, not a thread.
 final class EventLoop {
     private static let listenerToken: UInt64 = 0
     private static let mailboxToken: UInt64 = 1
@@ -19,7 +19,7 @@ final class EventLoop {
     private let dispatcher: RequestDispatcher
     private let state: ServerState
 
-    private var connections: [UInt64: Connection] = [:]
+    private var connections: [UInt64: ClientConnection] = [:]
     private var nextID: UInt64 = 2
     private var scratch: UnsafeMutableRawBufferPointer
     private var draining = false
@@ -124,7 +124,7 @@ final class EventLoop {
                 refuser.refuse(fd, .connectionLimit)
                 continue
             }
-            let connection = Connection(id: nextID, fd: fd, clientAddress: address, limits: configuration.limits)
+            let connection = ClientConnection(id: nextID, fd: fd, clientAddress: address, limits: configuration.limits)
             nextID += 1
             connection.deadline = MonotonicClock.now() + configuration.headTimeout.nanoseconds
             do {
@@ -154,7 +154,7 @@ final class EventLoop {
     // MARK: - Reading, parsing, writing
 
     /// Moves a connection forward as far as it can go without blocking.
-    private func service(_ connection: Connection) {
+    private func service(_ connection: ClientConnection) {
         if connection.hasPendingOutput {
             guard connection.writable else { return }
             guard connection.flush() else { return closeConnection(connection) }
@@ -205,7 +205,7 @@ final class EventLoop {
     }
 
     /// Answers a request that could not be read, then closes the connection.
-    private func fail(_ connection: Connection, with error: HTTPParseError) {
+    private func fail(_ connection: ClientConnection, with error: HTTPParseError) {
         let response = HTTPResponse.problem(status: error.status, code: error.code, detail: error.detail)
         let requestID = RequestID.generate()
         connection.queue(ResponseSerializer.serialize(response, requestID: requestID, keepAlive: false, headOnly: false))
@@ -269,7 +269,7 @@ final class EventLoop {
         }
     }
 
-    private func closeConnection(_ connection: Connection) {
+    private func closeConnection(_ connection: ClientConnection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
         connection.inFlightClient?.markGone()
         // Closing the descriptor removes it from the epoll set; it was registered once

@@ -4,7 +4,7 @@ import Glibc
 
 /// One client connection. Owned by the event loop and touched only on its thread;
 /// handlers on worker threads reach it only through the loop's mailbox, by `id`.
-final class Connection {
+final class ClientConnection {
     let id: UInt64
     let fd: Int32
     let clientAddress: String
