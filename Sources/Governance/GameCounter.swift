@@ -34,9 +34,9 @@ struct GameCounter: Sendable {
     }
 
     /// The most memory one computation's table may take. The size-weight
-    /// table is the only engine whose memory grows with the weights; past
-    /// this it is not built, and the game is counted on rounded weights
-    /// instead, with a proven error bound.
+    /// table is the only engine whose memory grows with the weights: it is
+    /// counted in the widest word that fits (`TablePlan`), and past the
+    /// narrowest the game is counted on rounded weights, with a proven bound.
     static let memoryBudgetBytes = 1024.0 * 1024 * 1024
 
     /// The cheapest engine, exact whenever §6 requires it (total weight ≤ 10^7
@@ -51,21 +51,12 @@ struct GameCounter: Sendable {
         let classes = ClassEnumeration(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
         let distinctWeights = Set(net.freeWeights).count
         if Double(classes.prefixCount) * Double(distinctWeights + 2) <= 200_000 { return .classEnumeration }
-        let tableCost = free * free * Double(max(net.quota, 1))
+        let plan = TablePlan(freeCount: freeCount, width: max(net.quota, 0), budgetBytes: Self.memoryBudgetBytes)
+        let tableCost = free * free * Double(max(net.quota, 1)) * Double(plan?.passes ?? 1)
         if meetInTheMiddleCost <= tableCost { return .meetInTheMiddle }
-        let fits = tableBytes(width: max(net.quota, 0)) <= Self.memoryBudgetBytes
-        if fits && (tableCost <= budget || game.totalWeight <= BigUInt(10_000_000)) { return .sizeWeightTable }
+        if let plan, tableCost <= budget || game.totalWeight <= BigUInt(10_000_000) { return .sizeWeightTable(word: plan.word) }
         if freeCount <= 25 { return .meetInTheMiddle }
         return .rounded(resolution: roundingResolution(budget: budget))
-    }
-
-    /// The bytes of a size-weight table `width` wide over the free parties.
-    private func tableBytes(width: Int) -> Double {
-        switch freeCount {
-        case ..<64: SizeWeightTable<UInt64>.bytes(freeCount: freeCount, width: width)
-        case ..<128: SizeWeightTable<UInt128>.bytes(freeCount: freeCount, width: width)
-        default: SizeWeightTable<BigUInt>.bytes(freeCount: freeCount, width: width)
-        }
     }
 
     /// Grid size for the total weight so that the rounded table stays within
@@ -73,7 +64,9 @@ struct GameCounter: Sendable {
     private func roundingResolution(budget: Double) -> Int {
         let free = Double(max(freeCount, 1))
         var resolution = Int(min(10_000_000, max(1_000, budget / (free * free))))
-        while resolution > 1_000 && tableBytes(width: resolution) > Self.memoryBudgetBytes { resolution /= 2 }
+        while resolution > 1_000 && TablePlan(freeCount: freeCount, width: resolution, budgetBytes: Self.memoryBudgetBytes) == nil {
+            resolution /= 2
+        }
         return resolution
     }
 
@@ -123,11 +116,11 @@ struct GameCounter: Sendable {
                              leastWinningWeight: engine.minimumWinningWeight().bigUIntValue)
     }
 
-    func countBySizeWeightTable() throws(ComputationCancelled) -> CountedSwings {
+    func countBySizeWeightTable(word: TablePlan.Word?) throws(ComputationCancelled) -> CountedSwings {
         let net = netIntegerGame()!
         let vetoWeight = split.vetoWeight.intValue!
         let thresholds = WinThresholds(definite: game.quota.intValue!, possibleBase: nil, partiesQuota: game.partiesQuota)
-        let counted = try countByTable(freeWeights: net.freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+        let counted = try countByTable(freeWeights: net.freeWeights, vetoWeight: vetoWeight, thresholds: thresholds, word: word)
         let least = leastWinningWeight(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
         return CountedSwings(lower: counted.lower, upper: counted.upper, isExact: true,
                              leastWinningWeight: BigUInt(least + vetoWeight))
@@ -148,36 +141,22 @@ struct GameCounter: Sendable {
                                        partiesQuota: game.partiesQuota)
         let vetoWeight = split.vetoIndices.reduce(0) { $0 + rounded[$1] }
         let counted = try countByTable(freeWeights: split.freeIndices.map { rounded[$0] }, vetoWeight: vetoWeight,
-                                   thresholds: thresholds)
+                                       thresholds: thresholds, word: nil)
         return CountedSwings(lower: counted.lower, upper: counted.upper, isExact: false, leastWinningWeight: nil)
     }
 
-    private func countByTable(freeWeights: [Int], vetoWeight: Int,
-                              thresholds: WinThresholds) throws(ComputationCancelled) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
-        switch freeWeights.count {
-        case ..<64:
-            return try countByTable(SizeWeightTable<UInt64>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
-        case ..<128:
-            return try countByTable(SizeWeightTable<UInt128>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
-        default:
-            return try countByTable(SizeWeightTable<BigUInt>.self, freeWeights: freeWeights, vetoWeight: vetoWeight, thresholds: thresholds)
+    private func countByTable(freeWeights: [Int], vetoWeight: Int, thresholds: WinThresholds,
+                              word: TablePlan.Word?) throws(ComputationCancelled) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
+        let width = max(0, thresholds.definite - vetoWeight)
+        let plan = word.map { TablePlan(word: $0, freeCount: freeWeights.count, width: width) }
+            ?? TablePlan(freeCount: freeWeights.count, width: width, budgetBytes: Self.memoryBudgetBytes)
+        guard let plan else {
+            preconditionFailure("a table of \(freeWeights.count) parties below \(width) was chosen over the memory budget")
         }
-    }
-
-    private func countByTable<Counter>(_: SizeWeightTable<Counter>.Type, freeWeights: [Int], vetoWeight: Int,
-                                       thresholds: WinThresholds) throws(ComputationCancelled) -> (lower: [[BigUInt]], upper: [[BigUInt]]) {
-        let table = try SizeWeightTable<Counter>(freeWeights: freeWeights, vetoWeight: vetoWeight,
-                                                 vetoCount: split.vetoCount, thresholds: thresholds, cancellation: cancellation)
-        var byWeight: [Int: SwingBounds] = [:]
-        let free = try freeWeights.map { weight throws(ComputationCancelled) in
-            if let known = byWeight[weight] { return known }
-            try cancellation.check()
-            let bounds = table.swingsOfFreeParty(weight: weight)
-            byWeight[weight] = bounds
-            return bounds
-        }
-        let veto = split.vetoIndices.isEmpty ? SwingBounds(lower: [], upper: []) : table.winningCoalitions()
-        return (split.swingsBySize(playerCount: game.playerCount, free: free.map(\.lower), veto: veto.lower),
-                split.swingsBySize(playerCount: game.playerCount, free: free.map(\.upper), veto: veto.upper))
+        let counted = try plan.count(freeWeights: freeWeights, vetoWeight: vetoWeight, vetoCount: split.vetoCount,
+                                     thresholds: thresholds, cancellation: cancellation)
+        let free = freeWeights.map { counted.byWeight[$0]! }
+        return (split.swingsBySize(playerCount: game.playerCount, free: free.map(\.lower), veto: counted.veto.lower),
+                split.swingsBySize(playerCount: game.playerCount, free: free.map(\.upper), veto: counted.veto.upper))
     }
 }

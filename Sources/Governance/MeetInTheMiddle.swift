@@ -6,8 +6,13 @@ protocol CoalitionWeight: Hashable, Comparable, Sendable {
     var bigUIntValue: BigUInt { get }
 }
 
-extension UInt128: CoalitionWeight {}
-extension BigUInt: CoalitionWeight {}
+extension UInt128: CoalitionWeight {
+    var bigUIntValue: BigUInt { BigUInt(self) }
+}
+
+extension BigUInt: CoalitionWeight {
+    var bigUIntValue: BigUInt { self }
+}
 
 /// Exact swing counts for up to ~25 free parties with arbitrarily large
 /// weights (pledges in cents make weight tables far too wide for dynamic

@@ -47,7 +47,8 @@ public func powerIndices(shares: [Rational], majority: MajorityRule, vetoIndices
 enum CountingEngine: Sendable {
     case classEnumeration
     case meetInTheMiddle
-    case sizeWeightTable
+    /// Counted in words of `word` (`nil`: the widest whose table fits the memory budget).
+    case sizeWeightTable(word: TablePlan.Word?)
     /// Weights rounded down to a grid of `resolution` units for the total weight.
     case rounded(resolution: Int)
 }
@@ -58,7 +59,7 @@ func powerIndices(of game: WeightedGame, engine: CountingEngine?, cancellation: 
     switch engine ?? counter.cheapestEngine() {
     case .classEnumeration: return counter.finish(try counter.countByClasses())
     case .meetInTheMiddle: return counter.finish(try counter.countByMeetInTheMiddle())
-    case .sizeWeightTable: return counter.finish(try counter.countBySizeWeightTable())
+    case .sizeWeightTable(let word): return counter.finish(try counter.countBySizeWeightTable(word: word))
     case .rounded(let resolution): return counter.finish(try counter.countRounded(resolution: resolution))
     }
 }

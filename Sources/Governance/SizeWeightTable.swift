@@ -19,9 +19,9 @@ struct WinThresholds: Sendable {
 }
 
 /// Swing counts by coalition size, as a lower and an upper bound (equal when exact).
-struct SwingBounds: Sendable {
-    let lower: [BigUInt]
-    let upper: [BigUInt]
+struct SwingBounds<Count: Sendable>: Sendable {
+    let lower: [Count]
+    let upper: [Count]
 }
 
 /// Dynamic programming over (coalition size, coalition weight) for games with
@@ -34,7 +34,11 @@ struct SwingBounds: Sendable {
 /// ranges are needed, so the full table is kept as prefix sums along x and
 /// each range sum costs O(k) lookups: O(f²) per distinct weight instead of
 /// rebuilding (or even deconvolving) a table of f · quota cells.
-struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
+///
+/// Every count is kept modulo `residues.modulus` only; `TablePlan` runs one
+/// table per modulus and rebuilds the counts.
+struct SizeWeightTable<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendable {
+    private let residues: Residues<Cell>
     private let freeCount: Int
     private let vetoWeight: Int
     private let vetoCount: Int
@@ -42,19 +46,18 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
     /// Free-coalition weights below this are tabulated: T wins surely from here.
     private let width: Int
     /// Row k (coalition size), column t in 0...width: free coalitions of k parties weighing less than t.
-    private let prefixSums: [Counter]
-    private let binomialsOfAll: [Counter]
-    private let binomialsOfOthers: [Counter]
+    private let prefixSums: [Cell]
+    private let binomialsOfAll: [Cell]
+    private let binomialsOfOthers: [Cell]
 
-    /// The bytes the table takes for `freeCount` parties below weight `width`
-    /// (a `BigUInt` cell is counted with the words it allocates).
+    /// The bytes the table takes for `freeCount` parties below weight `width`.
     static func bytes(freeCount: Int, width: Int) -> Double {
-        let cell = Counter.self == BigUInt.self ? 64.0 : Double(MemoryLayout<Counter>.stride)
-        return Double(freeCount + 1) * Double(width + 1) * cell
+        Double(freeCount + 1) * Double(width + 1) * Double(MemoryLayout<Cell>.stride)
     }
 
-    init(freeWeights: [Int], vetoWeight: Int, vetoCount: Int, thresholds: WinThresholds,
+    init(freeWeights: [Int], vetoWeight: Int, vetoCount: Int, thresholds: WinThresholds, residues: Residues<Cell>,
          cancellation: Cancellation = .never) throws(ComputationCancelled) {
+        self.residues = residues
         freeCount = freeWeights.count
         self.vetoWeight = vetoWeight
         self.vetoCount = vetoCount
@@ -65,8 +68,8 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
         // exact weight, then, in place, their prefix sums (half the memory of
         // keeping both).
         let stride = width + 1
-        var table = [Counter](repeating: .zero, count: (freeWeights.count + 1) * stride)
-        if width > 0 { table[0] = .one }
+        var table = [Cell](repeating: 0, count: (freeWeights.count + 1) * stride)
+        if width > 0 { table[0] = 1 }
         var cancelled = false
         table.withUnsafeMutableBufferPointer { cells in
             for (processed, weight) in freeWeights.enumerated() where weight < width {
@@ -77,33 +80,33 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
                 for size in Swift.stride(from: processed + 1, through: 1, by: -1) {
                     let row = size * stride, below = (size - 1) * stride
                     for x in Swift.stride(from: width - 1, through: weight, by: -1) {
-                        cells[row + x] = cells[row + x] &+ cells[below + x - weight]
+                        cells[row + x] = residues.sum(cells[row + x], cells[below + x - weight])
                     }
                 }
             }
             // Row k, column t: coalitions of k parties weighing less than t.
             for size in 0...freeWeights.count {
-                var running = Counter.zero
+                var running: Cell = 0
                 for x in 0...width {
                     let count = cells[size * stride + x]
                     cells[size * stride + x] = running
-                    running = running &+ count
+                    running = residues.sum(running, count)
                 }
             }
         }
         if cancelled { throw ComputationCancelled() }
         prefixSums = table
-        let pascal = Self.pascalRows(upTo: freeWeights.count)
+        let pascal = Self.pascalRows(upTo: freeWeights.count, residues: residues)
         binomialsOfAll = pascal.last!
         binomialsOfOthers = pascal.count > 1 ? pascal[pascal.count - 2] : []
     }
 
-    private static func pascalRows(upTo n: Int) -> [[Counter]] {
-        var rows: [[Counter]] = [[.one]]
+    private static func pascalRows(upTo n: Int, residues: Residues<Cell>) -> [[Cell]] {
+        var rows: [[Cell]] = [[1]]
         for m in stride(from: 1, through: n, by: 1) {
             let previous = rows[m - 1]
             rows.append((0...m).map { k in
-                k == 0 || k == m ? Counter.one : previous[k - 1] &+ previous[k]
+                k == 0 || k == m ? 1 : residues.sum(previous[k - 1], previous[k])
             })
         }
         return Array(rows.suffix(2))
@@ -111,40 +114,40 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
 
     /// Free coalitions of `size` parties weighing less than `bound`, among those
     /// without one party of weight `removed` (`nil`: among all free parties).
-    private func coalitions(size: Int, lighterThan bound: Int, removing removed: Int?) -> Counter {
+    private func coalitions(size: Int, lighterThan bound: Int, removing removed: Int?) -> Cell {
         var bound = min(bound, width)
-        guard let removed else { return bound > 0 ? prefixSums[size * (width + 1) + bound] : .zero }
-        var sum = Counter.zero
+        guard let removed else { return bound > 0 ? prefixSums[size * (width + 1) + bound] : 0 }
+        var sum: Cell = 0
         for j in 0...size {
             guard bound > 0 else { break }
             let term = prefixSums[(size - j) * (width + 1) + bound]
-            sum = j % 2 == 0 ? sum &+ term : sum &- term
+            sum = j % 2 == 0 ? residues.sum(sum, term) : residues.difference(sum, term)
             bound -= removed
         }
         return sum
     }
 
     /// Free coalitions of `size` parties weighing in [lo, hi) (hi `nil`: unbounded).
-    private func coalitions(size: Int, from lo: Int, to hi: Int?, removing removed: Int?) -> BigUInt {
+    private func coalitions(size: Int, from lo: Int, to hi: Int?, removing removed: Int?) -> Cell {
         let below = coalitions(size: size, lighterThan: lo, removing: removed)
         guard let hi else {
             let all = removed == nil ? binomialsOfAll[size] : binomialsOfOthers[size]
-            return (all &- below).bigUIntValue
+            return residues.difference(all, below)
         }
-        guard hi > lo else { return .zero }
-        return (coalitions(size: size, lighterThan: hi, removing: removed) &- below).bigUIntValue
+        guard hi > lo else { return 0 }
+        return residues.difference(coalitions(size: size, lighterThan: hi, removing: removed), below)
     }
 
     /// Counts by |T| of T ⊆ F∖{i} for a free party i of `weight`: V ∪ T loses, V ∪ T ∪ {i} wins.
-    func swingsOfFreeParty(weight: Int) -> SwingBounds {
+    func swingsOfFreeParty(weight: Int) -> SwingBounds<Cell> {
         let exact = thresholds.possibleBase == nil
-        var lower = [BigUInt](repeating: .zero, count: freeCount)
+        var lower = [Cell](repeating: 0, count: freeCount)
         var upper = lower
         for size in 0..<freeCount {
             let coalitionSize = vetoCount + size
-            func window(possiblyWinsWith: Bool, possiblyWinsWithout: Bool) -> BigUInt {
+            func window(possiblyWinsWith: Bool, possiblyWinsWithout: Bool) -> Cell {
                 guard let withParty = thresholds.minimumWeight(size: coalitionSize + 1, possibly: possiblyWinsWith)
-                else { return .zero }
+                else { return 0 }
                 let without = thresholds.minimumWeight(size: coalitionSize, possibly: possiblyWinsWithout)
                 return coalitions(size: size, from: withParty - vetoWeight - weight,
                                   to: without.map { $0 - vetoWeight }, removing: weight)
@@ -156,8 +159,8 @@ struct SizeWeightTable<Counter: CoalitionCounter>: Sendable {
     }
 
     /// Counts by |T| of T ⊆ F such that V ∪ T wins: the swings of every veto party.
-    func winningCoalitions() -> SwingBounds {
-        var lower = [BigUInt](repeating: .zero, count: freeCount + 1)
+    func winningCoalitions() -> SwingBounds<Cell> {
+        var lower = [Cell](repeating: 0, count: freeCount + 1)
         var upper = lower
         for size in 0...freeCount {
             for possibly in [false, true] {

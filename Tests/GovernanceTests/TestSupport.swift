@@ -2,7 +2,8 @@ import XCTest
 @testable import Governance
 
 /// Every exact engine, forced, plus the automatic choice.
-let exactEngines: [CountingEngine?] = [nil, .classEnumeration, .meetInTheMiddle, .sizeWeightTable]
+let exactEngines: [CountingEngine?] = [nil, .classEnumeration, .meetInTheMiddle, .sizeWeightTable(word: nil),
+                                        .sizeWeightTable(word: .bits16)]
 
 /// A game [quota; weights] with optional veto parties and parties quota.
 func integerGame(_ weights: [Int], quota: Int, partiesQuota: Int = 0, vetoes: Set<Int> = []) -> WeightedGame {
