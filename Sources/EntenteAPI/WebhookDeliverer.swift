@@ -117,7 +117,7 @@ public final class WebhookDeliverer: Sendable {
         for (index, delivery) in batch.enumerated() {
             guard let request = request(for: delivery) else {
                 // Refused at registration; kept as a guard so a stored row can never stop the loop.
-                try? registry.recordAttempt(delivery, at: .now(), statusCode: nil, error: "invalid URL", durationMS: 0, outcome: "failed", nextAttemptAt: nil)
+                try? registry.recordAttempt(delivery, at: .now(), statusCode: nil, error: "invalid URL", durationMS: 0, outcome: .failed, nextAttemptAt: nil)
                 metrics.deliveryAttempted(outcome: "gave_up")
                 continue
             }
@@ -164,21 +164,21 @@ public final class WebhookDeliverer: Sendable {
     private func record(_ delivery: PendingDelivery, _ attempt: Attempt, durationMS: Int) {
         let number = delivery.attempts + 1
         let succeeded = attempt.status.map { (200..<300).contains($0) } ?? false
-        var outcome = "delivered"
+        var outcome = DeliveryStatus.delivered
         var next: Double?
         if !succeeded {
             if let delay = schedule.delay(after: number) {
-                outcome = "pending"
+                outcome = .pending
                 next = Date().timeIntervalSince1970 + delay
             } else {
-                outcome = "failed"
+                outcome = .failed
             }
             log.write(level: "warn", "webhook delivery failed", [
                 ("webhook_id", delivery.webhookID), ("event_id", delivery.eventID), ("attempt", number),
-                ("status_code", attempt.status), ("error", attempt.error), ("gave_up", outcome == "failed"),
+                ("status_code", attempt.status), ("error", attempt.error), ("gave_up", outcome == .failed),
             ])
         }
-        metrics.deliveryAttempted(outcome: succeeded ? "delivered" : outcome == "failed" ? "gave_up" : "failed_attempt")
+        metrics.deliveryAttempted(outcome: succeeded ? "delivered" : outcome == .failed ? "gave_up" : "failed_attempt")
         do {
             try registry.recordAttempt(delivery, at: .now(), statusCode: attempt.status, error: attempt.error, durationMS: durationMS,
                                        outcome: outcome, nextAttemptAt: next)

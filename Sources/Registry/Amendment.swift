@@ -7,14 +7,14 @@ public struct Amendment: Sendable {
     public let number: Int
     public let summary: String
     public let changes: JSONObject
-    public var status: String
+    public var status: AmendmentStatus
     public var signatures: [(partnerID: String, signatory: String, signedAt: String)]
     public let createdAt: String
     public var appliedAt: String?
 
     public var json: JSONObject {
         [
-            "number": .int(Int64(number)), "summary": .string(summary), "changes": .object(changes), "status": .string(status),
+            "number": .int(Int64(number)), "summary": .string(summary), "changes": .object(changes), "status": .string(status.rawValue),
             "signatures": .array(signatures.map { .object(["partner_id": .string($0.partnerID), "signatory": .string($0.signatory), "signed_at": .string($0.signedAt)]) }),
             "created_at": .string(createdAt), "applied_at": appliedAt.json,
         ]
@@ -25,7 +25,7 @@ public struct Amendment: Sendable {
         self.number = number
         self.summary = summary
         self.changes = changes
-        self.status = "awaiting_signatures"
+        self.status = .awaitingSignatures
         self.signatures = []
         self.createdAt = createdAt
     }
@@ -35,7 +35,7 @@ public struct Amendment: Sendable {
         number = Int(document["number"]?.intValue ?? 0)
         summary = document["summary"]?.stringValue ?? ""
         changes = document["changes"]?.objectValue ?? [:]
-        status = document["status"]?.stringValue ?? "awaiting_signatures"
+        status = document["status"]?.stringValue.flatMap(AmendmentStatus.init(rawValue:)) ?? .awaitingSignatures
         signatures = (document["signatures"]?.arrayValue ?? []).compactMap { item in
             guard let o = item.objectValue, let p = o["partner_id"]?.stringValue else { return nil }
             return (p, o["signatory"]?.stringValue ?? "", o["signed_at"]?.stringValue ?? "")

@@ -262,8 +262,3 @@ public struct Contribution: Sendable {
         deliveredCents = document["delivered_cents"]?.intValue ?? 0
     }
 }
-
-/// The convention lifecycle: draft → awaiting_signatures → in_force → terminated.
-public enum ConventionStatus: String, Sendable, CaseIterable {
-    case draft, awaitingSignatures = "awaiting_signatures", inForce = "in_force", terminated
-}

@@ -17,7 +17,7 @@ public struct Decision: Sendable {
     /// The electorate: non-defaulting parties at opening, with their pledges.
     let electorate: [(partnerID: String, contributionCents: Int64)]
     public var votes: [(partnerID: String, choice: VoteChoice, castAt: String)]
-    public var status: String
+    public var status: DecisionStatus
     public var outcome: DecisionOutcome?
     public let closesAt: String?
     public var closedAt: String?
@@ -62,7 +62,7 @@ public struct Decision: Sendable {
         var object: JSONObject = [
             "id": .string(id), "convention_id": .string(conventionID), "revision": .int(Int64(revision)),
             "title": .string(title), "description": description.json, "majority": majority,
-            "status": .string(status), "outcome": outcome.map { .string($0.rawValue) } ?? .null,
+            "status": .string(status.rawValue), "outcome": outcome.map { .string($0.rawValue) } ?? .null,
         ]
         if let tally {
             object["tally"] = [
@@ -95,7 +95,7 @@ public struct Decision: Sendable {
         self.governance = governance
         self.electorate = electorate
         self.votes = []
-        self.status = "open"
+        self.status = .open
         self.outcome = nil
         self.closesAt = closesAt
         self.closedAt = nil
@@ -121,7 +121,7 @@ public struct Decision: Sendable {
                   let choice = o["choice"]?.stringValue.flatMap(VoteChoice.init(rawValue:)) else { return nil }
             return (id, choice, o["cast_at"]?.stringValue ?? "")
         }
-        status = document["status"]?.stringValue ?? "open"
+        status = document["status"]?.stringValue.flatMap(DecisionStatus.init(rawValue:)) ?? .open
         outcome = document["outcome"]?.stringValue.flatMap(DecisionOutcome.init(rawValue:))
         closesAt = document["closes_at"]?.stringValue
         closedAt = document["closed_at"]?.stringValue

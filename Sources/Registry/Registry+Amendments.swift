@@ -17,7 +17,7 @@ extension Registry {
             guard convention.status == .inForce else {
                 throw RegistryError.invalidTransition("Only a convention in force can be amended.")
             }
-            if try db.queryOne("SELECT 1 FROM amendments WHERE convention_id = ? AND status = 'awaiting_signatures'", [id]) != nil {
+            if try db.queryOne("SELECT 1 FROM amendments WHERE convention_id = ? AND status = ?", [id, AmendmentStatus.awaitingSignatures.rawValue]) != nil {
                 throw RegistryError.conflict("An amendment is already awaiting signatures.")
             }
             let number = Int(try db.queryOne("SELECT ifnull(max(number), 0) + 1 AS n FROM amendments WHERE convention_id = ?", [id])?.int("n") ?? 1)
@@ -25,7 +25,7 @@ extension Registry {
             let resulting = try amendment.resultingText(of: convention, at: change.at)
             try checkReferences(resulting, db: db)
             try db.run("INSERT INTO amendments (convention_id, number, status, document) VALUES (?, ?, ?, ?)",
-                       [id, number, amendment.status, JSON.object(amendment.json).serialized()])
+                       [id, number, amendment.status.rawValue, JSON.object(amendment.json).serialized()])
             try audit.record("amendment.proposed", entityType: "convention", entityID: id,
                              changes: ["number": .int(Int64(number)), "summary": .string(summary!), "changes": .object(changes!)],
                              partners: Array(Set(convention.partnerIDs + resulting.partnerIDs)))
@@ -54,7 +54,7 @@ extension Registry {
     /// that says nothing of the convention.
     private func visibleAmendment(_ number: Int, of convention: Convention, to partner: String?, db: Connection) throws -> Amendment {
         guard let partner, !convention.partnerIDs.contains(partner) else { return try fetchAmendment(convention.id, number: number, db: db) }
-        guard let amendment = try? fetchAmendment(convention.id, number: number, db: db), amendment.status == "awaiting_signatures",
+        guard let amendment = try? fetchAmendment(convention.id, number: number, db: db), amendment.status == .awaitingSignatures,
               (try? amendment.resultingText(of: convention, at: .now()))?.partnerIDs.contains(partner) == true
         else { throw RegistryError.notFound("No convention \(convention.id).") }
         return amendment
@@ -68,7 +68,7 @@ extension Registry {
             var convention = try fetchConvention(id, scope: .everything, db: db)
             var amendment = try visibleAmendment(number, of: convention, to: actingFor, db: db)
             try Self.checkActing(actingFor, for: partnerID)
-            guard amendment.status == "awaiting_signatures", convention.status == .inForce else {
+            guard amendment.status.canMove(to: .applied), convention.status == .inForce else {
                 throw RegistryError.invalidTransition("This amendment is no longer awaiting signatures.")
             }
             var resulting = try amendment.resultingText(of: convention, at: change.at)
@@ -91,7 +91,7 @@ extension Registry {
                 }
                 resulting.revision = convention.revision + 1
                 resulting.version = convention.version + 1
-                amendment.status = "applied"
+                amendment.status = .applied
                 amendment.appliedAt = change.at.timestamp
                 convention = resulting
                 try saveConvention(convention, db: db, inserting: false)
@@ -101,7 +101,7 @@ extension Registry {
                                  changes: ["number": .int(Int64(number)), "revision": .int(Int64(convention.revision))], partners: convention.partnerIDs)
             }
             try db.run("UPDATE amendments SET status = ?, document = ? WHERE convention_id = ? AND number = ?",
-                       [amendment.status, JSON.object(amendment.json).serialized(), id, number])
+                       [amendment.status.rawValue, JSON.object(amendment.json).serialized(), id, number])
             return amendment
         }
     }

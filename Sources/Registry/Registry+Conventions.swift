@@ -54,7 +54,7 @@ extension Registry {
             }
             if let status = filter.status { query.filter("status = ?", status) }
             if let days = filter.expiringWithinDays {
-                query.filter("status = 'in_force' AND effective_until BETWEEN ? AND ?", today.date, today.adding(days: days).date)
+                query.filter("status = ? AND effective_until BETWEEN ? AND ?", ConventionStatus.inForce.rawValue, today.date, today.adding(days: days).date)
             }
             let rows = try query.run(db, seqColumn: "seq", page: page)
             return page.page(try rows.map { row in
@@ -82,9 +82,10 @@ extension Registry {
     }
 
     public func submitConvention(_ id: String, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
-        try transition(id, ifMatch: ifMatch, change: change, from: [.draft], event: "convention.submitted") { convention in
+        try transition(id, toward: .awaitingSignatures, ifMatch: ifMatch, change: change) { convention, audit, _ in
             convention.status = .awaitingSignatures
-            return ["status": "awaiting_signatures"]
+            try audit.record("convention.submitted", entityType: "convention", entityID: id,
+                             changes: ["status": .string(convention.status.rawValue)], partners: convention.partnerIDs)
         }
     }
 
@@ -93,24 +94,23 @@ extension Registry {
         let reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true, freeText: true)
         let effectiveOn = reader.date("effective_on", required: true)
         try reader.check()
-        return try transition(id, ifMatch: ifMatch, change: change, from: [.inForce], event: "convention.terminated") { convention in
+        return try transition(id, toward: .terminated, ifMatch: ifMatch, change: change) { convention, audit, _ in
             convention.status = .terminated
             convention.terminatedOn = effectiveOn
             convention.terminationReason = reason
-            return ["status": "terminated", "terminated_on": .string(effectiveOn!), "termination_reason": .string(reason!)]
+            try audit.record("convention.terminated", entityType: "convention", entityID: id,
+                             changes: ["status": .string(convention.status.rawValue), "terminated_on": .string(effectiveOn!),
+                                       "termination_reason": .string(reason!)],
+                             partners: convention.partnerIDs)
         }
     }
 
     /// A party signs. The last signature puts the convention in force as revision 1.
     public func signConvention(_ id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> ConventionView {
         let (partnerID, signatory) = try Self.signature(fields)
-        return try write(change) { db, audit in
-            var convention = try fetchConvention(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
-            try Self.checkActing(actingFor, for: partnerID)
-            try checkVersion(ifMatch, current: convention.version)
-            guard convention.status == .awaitingSignatures else {
-                throw RegistryError.invalidTransition("Only a convention awaiting signatures can be signed (it is \(convention.status.rawValue)).")
-            }
+        return try transition(id, toward: .inForce, ifMatch: ifMatch, change: change, scope: actingFor.map(Scope.partner) ?? .everything,
+                              refusal: { "Only a convention awaiting signatures can be signed (it is \($0.rawValue))." },
+                              before: { _ in try Self.checkActing(actingFor, for: partnerID) }) { convention, audit, db in
             guard let index = convention.parties.firstIndex(where: { $0.partnerID == partnerID }) else {
                 throw RegistryError.conflict("Partner \(partnerID) is not a party to this convention.")
             }
@@ -119,22 +119,18 @@ extension Registry {
             }
             convention.parties[index].signedAt = change.at.timestamp
             convention.parties[index].signatory = signatory
-            convention.updatedAt = change.at.timestamp
-            convention.version += 1
             let partners = convention.partnerIDs
             try audit.record("convention.signed", entityType: "convention", entityID: id,
                              changes: ["partner_id": .string(partnerID), "signatory": .string(signatory)], partners: partners)
-            if convention.parties.allSatisfy({ $0.signedAt != nil }) {
-                convention.status = .inForce
-                convention.signedAt = change.at.timestamp
-                convention.revision = 1
-                try storeRevision(convention, at: change.at, db: db)
-                try audit.record("convention.in_force", entityType: "convention", entityID: id,
-                                 changes: ["status": "in_force", "revision": 1, "signed_at": .string(change.at.timestamp)], partners: partners)
-            }
-            try saveConvention(convention, db: db, inserting: false)
+            guard convention.parties.allSatisfy({ $0.signedAt != nil }) else { return }
+            convention.status = .inForce
+            convention.signedAt = change.at.timestamp
+            convention.revision = 1
+            try storeRevision(convention, at: change.at, db: db)
+            try audit.record("convention.in_force", entityType: "convention", entityID: id,
+                             changes: ["status": .string(convention.status.rawValue), "revision": 1, "signed_at": .string(change.at.timestamp)],
+                             partners: partners)
             try noticeExpiryIfDue(convention, today: change.at, db: db, audit: audit)
-            return try view(convention, db: db)
         }
     }
 
@@ -167,20 +163,26 @@ extension Registry {
 
     // MARK: - Shared steps
 
-    /// A lifecycle step: checks the status, applies `change`, saves, audits.
-    func transition(_ id: String, ifMatch: Int?, change: ChangeContext, from allowed: Set<ConventionStatus>, event: String,
-                    _ apply: (inout Convention) -> JSONObject) throws -> ConventionView {
+    /// A lifecycle step toward `target`: allowed only while the convention's
+    /// status `canMove(to:)` it (409 otherwise, after `before` ran on the
+    /// visible convention); `apply` changes the convention (it may stop short
+    /// of `target`, as a signature before the last does) and audits; the step
+    /// is then saved as a new version.
+    func transition(_ id: String, toward target: ConventionStatus, ifMatch: Int?, change: ChangeContext, scope: Scope = .everything,
+                    refusal: (ConventionStatus) -> String = { "Not allowed while the convention is \($0.rawValue)." },
+                    before: (Convention) throws -> Void = { _ in },
+                    _ apply: (inout Convention, AuditLog, Connection) throws -> Void) throws -> ConventionView {
         try write(change) { db, audit in
-            var convention = try fetchConvention(id, scope: .everything, db: db)
+            var convention = try fetchConvention(id, scope: scope, db: db)
+            try before(convention)
             try checkVersion(ifMatch, current: convention.version)
-            guard allowed.contains(convention.status) else {
-                throw RegistryError.invalidTransition("Not allowed while the convention is \(convention.status.rawValue).")
-            }
-            let changes = apply(&convention)
+            let status = convention.status
+            guard status.canMove(to: target) else { throw RegistryError.invalidTransition(refusal(status)) }
+            try apply(&convention, audit, db)
+            precondition(convention.status == status || convention.status == target, "a step toward \(target) made the convention \(convention.status)")
             convention.updatedAt = change.at.timestamp
             convention.version += 1
             try saveConvention(convention, db: db, inserting: false)
-            try audit.record(event, entityType: "convention", entityID: id, changes: .object(changes), partners: convention.partnerIDs)
             return try view(convention, db: db)
         }
     }

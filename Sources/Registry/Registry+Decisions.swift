@@ -34,7 +34,7 @@ extension Registry {
             let decision = Decision(id: Identifier.make("dec"), conventionID: id, revision: convention.revision, title: title!, description: description,
                                     majority: governance["majority"] ?? "simple", governance: governance, electorate: electorate, closesAt: closesAt, at: change.at)
             try db.run("INSERT INTO decisions (id, convention_id, status, closes_at, document, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [decision.id, id, decision.status, closesAt, JSON.object(decision.document).serialized(), decision.createdAt, decision.updatedAt, 1])
+                       [decision.id, id, decision.status.rawValue, closesAt, JSON.object(decision.document).serialized(), decision.createdAt, decision.updatedAt, 1])
             try audit.record("decision.opened", entityType: "decision", entityID: decision.id,
                              changes: ["convention_id": .string(id), "title": .string(title!), "majority": decision.majority], partners: convention.partnerIDs)
             return decision
@@ -69,7 +69,7 @@ extension Registry {
             try Self.checkActing(actingFor, for: partnerID!)
             try checkVersion(ifMatch, current: decision.version)
             let pastClosing = decision.closesAt.map { $0 <= change.at.timestamp } ?? false
-            guard decision.status == "open", !pastClosing else { throw RegistryError.conflict("The decision is closed.") }
+            guard decision.status.canMove(to: .closed), !pastClosing else { throw RegistryError.conflict("The decision is closed.") }
             guard decision.partnerIDs.contains(partnerID!) else {
                 throw RegistryError.conflict("Partner \(partnerID!) has no vote on this decision.")
             }
@@ -93,7 +93,7 @@ extension Registry {
         return try write(change) { db, audit in
             var decision = try fetchDecision(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: decision.version)
-            guard decision.status == "open" else { throw RegistryError.invalidTransition("The decision is already closed.") }
+            guard decision.status.canMove(to: .closed) else { throw RegistryError.invalidTransition("The decision is already closed.") }
             try close(&decision, at: change.at.timestamp, db: db, audit: audit)
             return decision
         }
@@ -103,7 +103,7 @@ extension Registry {
     /// loop calls it, and so do the audit and event feeds before they read).
     public func closeDueDecisions() throws {
         let due = try read { db in
-            try db.query("SELECT id FROM decisions WHERE status = 'open' AND closes_at <= ?", [Instant.now().timestamp]).compactMap { $0.string("id") }
+            try db.query("SELECT id FROM decisions WHERE status = ? AND closes_at <= ?", [DecisionStatus.open.rawValue, Instant.now().timestamp]).compactMap { $0.string("id") }
         }
         try closeIfDue(decisionIDs: due)
     }
@@ -113,12 +113,12 @@ extension Registry {
         let now = Instant.now()
         for id in decisionIDs {
             let due = try read { db in
-                try db.queryOne("SELECT closes_at FROM decisions WHERE id = ? AND status = 'open' AND closes_at <= ?", [id, now.timestamp])?.string("closes_at")
+                try db.queryOne("SELECT closes_at FROM decisions WHERE id = ? AND status = ? AND closes_at <= ?", [id, DecisionStatus.open.rawValue, now.timestamp])?.string("closes_at")
             }
             guard let closesAt = due else { continue }
             try write(ChangeContext(actor: "system", requestID: "closes_at", at: now)) { db, audit in
                 var decision = try fetchDecision(id, scope: .everything, db: db)
-                guard decision.status == "open" else { return }
+                guard decision.status.canMove(to: .closed) else { return }
                 try close(&decision, at: closesAt, db: db, audit: audit)
             }
         }
@@ -126,7 +126,8 @@ extension Registry {
 
     private func close(_ decision: inout Decision, at: String, db: Connection, audit: AuditLog) throws {
         decision.outcome = decision.tally.projectedOutcome
-        decision.status = "closed"
+        precondition(decision.status.canMove(to: .closed))
+        decision.status = .closed
         decision.closedAt = at
         decision.updatedAt = audit.change.at.timestamp
         decision.version += 1
@@ -142,6 +143,6 @@ extension Registry {
 
     private func saveDecision(_ decision: Decision, db: Connection) throws {
         try db.run("UPDATE decisions SET status = ?, document = ?, updated_at = ?, version = ? WHERE id = ?",
-                   [decision.status, JSON.object(decision.document).serialized(), decision.updatedAt, decision.version, decision.id])
+                   [decision.status.rawValue, JSON.object(decision.document).serialized(), decision.updatedAt, decision.version, decision.id])
     }
 }

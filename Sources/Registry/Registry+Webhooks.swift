@@ -62,8 +62,8 @@ extension Registry {
             try db.query("""
                 SELECT o.seq, o.webhook_id, w.url, w.secret, o.event_id, o.event_type, o.payload, o.attempts
                 FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
-                WHERE o.status = 'pending' AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.seq LIMIT ?
-                """, [now, limit]).map { row in
+                WHERE o.status = ? AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.seq LIMIT ?
+                """, [DeliveryStatus.pending.rawValue, now, limit]).map { row in
                 PendingDelivery(outboxSeq: row.int("seq") ?? 0, webhookID: row.string("webhook_id") ?? "", url: row.string("url") ?? "",
                                 secret: row.string("secret") ?? "", eventID: row.string("event_id") ?? "", eventType: row.string("event_type") ?? "",
                                 payload: row.string("payload") ?? "{}", attempts: Int(row.int("attempts") ?? 0))
@@ -73,7 +73,7 @@ extension Registry {
 
     /// Records one attempt and schedules the next (`nextAttemptAt` nil: done or given up).
     public func recordAttempt(_ delivery: PendingDelivery, at: Instant, statusCode: Int?, error: String?, durationMS: Int,
-                              outcome: String, nextAttemptAt: Double?) throws {
+                              outcome: DeliveryStatus, nextAttemptAt: Double?) throws {
         try pool.write { db in
             try db.transaction(.immediate) {
                 try db.run("""
@@ -82,7 +82,7 @@ extension Registry {
                     """, [Identifier.make("dlv"), delivery.webhookID, delivery.eventID, delivery.eventType, delivery.attempts + 1,
                           at.timestamp, statusCode, error, durationMS])
                 try db.run("UPDATE webhook_outbox SET attempts = attempts + 1, status = ?, next_attempt_at = ? WHERE seq = ?",
-                           [outcome, nextAttemptAt ?? 0, delivery.outboxSeq])
+                           [outcome.rawValue, nextAttemptAt ?? 0, delivery.outboxSeq])
             }
         }
     }
@@ -93,9 +93,9 @@ extension Registry {
         let due = try read { db in
             try db.query("""
                 SELECT id, document FROM conventions c
-                WHERE status = 'in_force' AND effective_until IS NOT NULL AND effective_until >= ?
+                WHERE status = ? AND effective_until IS NOT NULL AND effective_until >= ?
                   AND NOT EXISTS (SELECT 1 FROM convention_expiry_notices n WHERE n.convention_id = c.id)
-                """, [today.date]).map { Convention(document: try Self.document($0)) }
+                """, [ConventionStatus.inForce.rawValue, today.date]).map { Convention(document: try Self.document($0)) }
         }
         for convention in due {
             try write(ChangeContext(actor: "system", requestID: "expiry-check", at: today)) { db, audit in

@@ -105,13 +105,13 @@ final class WebhookOutboxTests: XCTestCase {
         XCTAssertEqual(first.attempts, 0)
         XCTAssertEqual(try JSON.parse(first.payload)["data"]?["changes"]?["name"]?.stringValue, "Un", "oldest first")
 
-        try store.registry.recordAttempt(first, at: .now(), statusCode: 500, error: "HTTP 500", durationMS: 12, outcome: "pending", nextAttemptAt: now + 3 * 86_400)
+        try store.registry.recordAttempt(first, at: .now(), statusCode: 500, error: "HTTP 500", durationMS: 12, outcome: .pending, nextAttemptAt: now + 3 * 86_400)
         let later = try store.registry.dueDeliveries(now: now + 2 * 86_400, limit: 10)
         XCTAssertEqual(later.map(\.outboxSeq), [due[1].outboxSeq], "a retry is not due before its time")
         let retry = try XCTUnwrap(try store.registry.dueDeliveries(now: now + 3 * 86_400, limit: 10).first { $0.outboxSeq == first.outboxSeq })
         XCTAssertEqual(retry.attempts, 1)
-        try store.registry.recordAttempt(retry, at: .now(), statusCode: 200, error: nil, durationMS: 3, outcome: "delivered", nextAttemptAt: nil)
-        try store.registry.recordAttempt(due[1], at: .now(), statusCode: nil, error: "refused", durationMS: 1, outcome: "failed", nextAttemptAt: nil)
+        try store.registry.recordAttempt(retry, at: .now(), statusCode: 200, error: nil, durationMS: 3, outcome: .delivered, nextAttemptAt: nil)
+        try store.registry.recordAttempt(due[1], at: .now(), statusCode: nil, error: "refused", durationMS: 1, outcome: .failed, nextAttemptAt: nil)
         XCTAssertEqual(try store.registry.dueDeliveries(now: now + 365 * 86_400, limit: 10).count, 0, "delivered and failed are never due again")
 
         let deliveries = try store.registry.deliveries(webhook: partnerHook, page: PageRequest()).items.map(\.json)

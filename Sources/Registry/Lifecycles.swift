@@ -1,0 +1,35 @@
+/// The convention lifecycle: draft → awaiting_signatures → in_force → terminated.
+public enum ConventionStatus: String, Sendable, CaseIterable {
+    case draft, awaitingSignatures = "awaiting_signatures", inForce = "in_force", terminated
+
+    /// Submitting closes the text for signature; the last signature puts it
+    /// in force; a convention in force may be terminated. Nothing goes back.
+    public func canMove(to next: ConventionStatus) -> Bool {
+        switch (self, next) {
+        case (.draft, .awaitingSignatures), (.awaitingSignatures, .inForce), (.inForce, .terminated): true
+        default: false
+        }
+    }
+}
+
+/// An amendment's lifecycle: awaiting_signatures → applied, when the last party signs.
+public enum AmendmentStatus: String, Sendable, CaseIterable {
+    case awaitingSignatures = "awaiting_signatures", applied
+
+    public func canMove(to next: AmendmentStatus) -> Bool { self == .awaitingSignatures && next == .applied }
+}
+
+/// A decision's lifecycle: open → closed (by a close request or at `closes_at`).
+public enum DecisionStatus: String, Sendable, CaseIterable {
+    case open, closed
+
+    public func canMove(to next: DecisionStatus) -> Bool { self == .open && next == .closed }
+}
+
+/// A webhook delivery's lifecycle: pending (retried on schedule) → delivered,
+/// or failed once the retry schedule gives up.
+public enum DeliveryStatus: String, Sendable, CaseIterable {
+    case pending, delivered, failed
+
+    public func canMove(to next: DeliveryStatus) -> Bool { self == .pending }
+}
