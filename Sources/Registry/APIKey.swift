@@ -34,13 +34,14 @@ public struct APIKey: Sendable {
     public let createdAt: String
     public let revokedAt: String?
 
-    init(row: Row) {
-        id = row.string("id") ?? ""
-        name = row.string("name") ?? ""
-        role = Role(rawValue: row.string("role") ?? "") ?? .reader
-        partnerID = row.string("partner_id")
-        createdAt = row.string("created_at") ?? ""
-        revokedAt = row.string("revoked_at")
+    init(row: Row) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "api_keys")
+        id = try stored.string("id")
+        name = try stored.string("name")
+        role = try stored.value("role")
+        partnerID = try stored.optionalString("partner_id")
+        createdAt = try stored.string("created_at")
+        revokedAt = try stored.optionalString("revoked_at")
     }
 
     public var json: JSONObject {

@@ -1,4 +1,5 @@
 import JSON
+import SQLite
 
 /// An amendment ("avenant"): a merge patch over the amendable parts of a
 /// convention in force, applied when every party of the resulting text has signed.
@@ -30,18 +31,18 @@ public struct Amendment: Sendable {
         self.createdAt = createdAt
     }
 
-    init(conventionID: String, document: JSONObject) {
+    init(conventionID: String, row: Row) throws(CorruptRecord) {
+        let stored = try StoredRecord(documentIn: row, table: "amendments")
         self.conventionID = conventionID
-        number = Int(document["number"]?.intValue ?? 0)
-        summary = document["summary"]?.stringValue ?? ""
-        changes = document["changes"]?.objectValue ?? [:]
-        status = document["status"]?.stringValue.flatMap(AmendmentStatus.init(rawValue:)) ?? .awaitingSignatures
-        signatures = (document["signatures"]?.arrayValue ?? []).compactMap { item in
-            guard let o = item.objectValue, let p = o["partner_id"]?.stringValue else { return nil }
-            return (p, o["signatory"]?.stringValue ?? "", o["signed_at"]?.stringValue ?? "")
+        number = Int(try stored.int("number"))
+        summary = try stored.string("summary")
+        changes = try stored.object("changes")
+        status = try stored.value("status")
+        signatures = try stored.records("signatures").map { signature throws(CorruptRecord) in
+            (try signature.string("partner_id"), try signature.string("signatory"), try signature.string("signed_at"))
         }
-        createdAt = document["created_at"]?.stringValue ?? ""
-        appliedAt = document["applied_at"]?.stringValue
+        createdAt = try stored.string("created_at")
+        appliedAt = try stored.optionalString("applied_at")
     }
 
     /// The convention text this amendment leads to, validated (errors under `changes.`).

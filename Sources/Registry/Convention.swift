@@ -67,27 +67,31 @@ public struct Convention: Sendable {
         return object
     }
 
-    init(document: JSONObject) {
-        func text(_ key: String) -> String? { document[key]?.stringValue }
-        id = text("id") ?? ""
-        projectID = text("project_id") ?? ""
-        title = text("title") ?? ""
-        reference = text("reference")
-        status = ConventionStatus(rawValue: text("status") ?? "") ?? .draft
-        currency = text("currency") ?? "EUR"
-        effectiveFrom = text("effective_from")
-        effectiveUntil = text("effective_until")
-        noticeDays = document["notice_days"]?.intValue
-        disputeResolution = document["dispute_resolution"]?.objectValue ?? [:]
-        governance = document["governance"]?.objectValue ?? [:]
-        parties = (document["parties"]?.arrayValue ?? []).compactMap { $0.objectValue.map(ConventionParty.init(document:)) }
-        revision = Int(document["revision"]?.intValue ?? 0)
-        signedAt = text("signed_at")
-        terminatedOn = text("terminated_on")
-        terminationReason = text("termination_reason")
-        createdAt = text("created_at") ?? ""
-        updatedAt = text("updated_at") ?? ""
-        version = Int(document["version"]?.intValue ?? 1)
+    init(stored: StoredRecord) throws(CorruptRecord) {
+        id = try stored.string("id")
+        projectID = try stored.string("project_id")
+        title = try stored.string("title")
+        reference = try stored.optionalString("reference")
+        status = try stored.value("status")
+        currency = try stored.string("currency")
+        effectiveFrom = try stored.optionalString("effective_from")
+        effectiveUntil = try stored.optionalString("effective_until")
+        noticeDays = try stored.optionalInt("notice_days")
+        disputeResolution = try stored.object("dispute_resolution")
+        governance = try stored.object("governance")
+        parties = try stored.records("parties").map { record throws(CorruptRecord) in try ConventionParty(stored: record) }
+        revision = Int(try stored.int("revision"))
+        signedAt = try stored.optionalString("signed_at")
+        terminatedOn = try stored.optionalString("terminated_on")
+        terminationReason = try stored.optionalString("termination_reason")
+        createdAt = try stored.string("created_at")
+        updatedAt = try stored.string("updated_at")
+        version = Int(try stored.int("version"))
+    }
+
+    /// The convention stored in the `document` column of `row` (of `conventions` or `convention_revisions`).
+    init(row: Row, table: String = "conventions") throws(CorruptRecord) {
+        try self.init(stored: StoredRecord(documentIn: row, table: table))
     }
 
     /// Validates a whole writable text (creation, a draft's PATCH, or an amended text).
@@ -194,11 +198,11 @@ public struct ConventionParty: Sendable {
          "contributions": .array(contributions.map { .object(["id": .string($0.id), "kind": .string($0.kind), "description": .string($0.description), "value_cents": .int($0.valueCents)]) })]
     }
 
-    init(document: JSONObject) {
-        partnerID = document["partner_id"]?.stringValue ?? ""
-        contributions = (document["contributions"]?.arrayValue ?? []).compactMap { $0.objectValue.map(Contribution.init(document:)) }
-        signedAt = document["signed_at"]?.stringValue
-        signatory = document["signatory"]?.stringValue
+    init(stored: StoredRecord) throws(CorruptRecord) {
+        partnerID = try stored.string("partner_id")
+        contributions = try stored.records("contributions").map { record throws(CorruptRecord) in try Contribution(stored: record) }
+        signedAt = try stored.optionalString("signed_at")
+        signatory = try stored.optionalString("signatory")
     }
 
     init?(fields: JSONObject, prefix: String, previous: ConventionParty?, reader: inout FieldReader) {
@@ -254,11 +258,11 @@ public struct Contribution: Sendable {
         self.deliveredCents = deliveredCents
     }
 
-    init(document: JSONObject) {
-        id = document["id"]?.stringValue ?? ""
-        kind = document["kind"]?.stringValue ?? "other"
-        description = document["description"]?.stringValue ?? ""
-        valueCents = document["value_cents"]?.intValue ?? 0
-        deliveredCents = document["delivered_cents"]?.intValue ?? 0
+    init(stored: StoredRecord) throws(CorruptRecord) {
+        id = try stored.string("id")
+        kind = try stored.string("kind")
+        description = try stored.string("description")
+        valueCents = try stored.int("value_cents")
+        deliveredCents = try stored.int("delivered_cents")
     }
 }

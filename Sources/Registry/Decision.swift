@@ -1,5 +1,6 @@
 import Governance
 import JSON
+import SQLite
 
 /// A decision the parties of a convention vote on (API.md §7). Its electorate
 /// and their weights are fixed when it opens: the revision in force, the
@@ -104,30 +105,28 @@ public struct Decision: Sendable {
         self.version = 1
     }
 
-    init(document: JSONObject) {
-        id = document["id"]?.stringValue ?? ""
-        conventionID = document["convention_id"]?.stringValue ?? ""
-        revision = Int(document["revision"]?.intValue ?? 0)
-        title = document["title"]?.stringValue ?? ""
-        description = document["description"]?.stringValue
-        majority = document["majority"] ?? "simple"
-        governance = document["governance"]?.objectValue ?? [:]
-        electorate = (document["electorate"]?.arrayValue ?? []).compactMap {
-            guard let o = $0.objectValue, let id = o["partner_id"]?.stringValue else { return nil }
-            return (id, o["contribution_cents"]?.intValue ?? 0)
+    init(row: Row) throws(CorruptRecord) {
+        let stored = try StoredRecord(documentIn: row, table: "decisions")
+        id = try stored.string("id")
+        conventionID = try stored.string("convention_id")
+        revision = Int(try stored.int("revision"))
+        title = try stored.string("title")
+        description = try stored.optionalString("description")
+        majority = try stored.json("majority")
+        governance = try stored.object("governance")
+        electorate = try stored.records("electorate").map { member throws(CorruptRecord) in
+            (try member.string("partner_id"), try member.int("contribution_cents"))
         }
-        votes = (document["votes"]?.arrayValue ?? []).compactMap {
-            guard let o = $0.objectValue, let id = o["partner_id"]?.stringValue,
-                  let choice = o["choice"]?.stringValue.flatMap(VoteChoice.init(rawValue:)) else { return nil }
-            return (id, choice, o["cast_at"]?.stringValue ?? "")
+        votes = try stored.records("votes").map { vote throws(CorruptRecord) in
+            (try vote.string("partner_id"), try vote.value("choice"), try vote.string("cast_at"))
         }
-        status = document["status"]?.stringValue.flatMap(DecisionStatus.init(rawValue:)) ?? .open
-        outcome = document["outcome"]?.stringValue.flatMap(DecisionOutcome.init(rawValue:))
-        closesAt = document["closes_at"]?.stringValue
-        closedAt = document["closed_at"]?.stringValue
-        createdAt = document["created_at"]?.stringValue ?? ""
-        updatedAt = document["updated_at"]?.stringValue ?? ""
-        version = Int(document["version"]?.intValue ?? 1)
+        status = try stored.value("status")
+        outcome = try stored.optionalString("outcome") == nil ? nil : try stored.value("outcome", as: DecisionOutcome.self)
+        closesAt = try stored.optionalString("closes_at")
+        closedAt = try stored.optionalString("closed_at")
+        createdAt = try stored.string("created_at")
+        updatedAt = try stored.string("updated_at")
+        version = Int(try stored.int("version"))
     }
 
     var partnerIDs: [String] { electorate.map(\.partnerID) }

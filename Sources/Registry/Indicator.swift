@@ -34,19 +34,20 @@ public struct Indicator: Sendable {
         ]
     }
 
-    init(row: Row) {
-        id = row.string("id") ?? ""
-        projectID = row.string("project_id") ?? ""
-        name = row.string("name") ?? ""
-        unit = row.string("unit") ?? ""
-        baseline = row.double("baseline")
-        target = row.double("target") ?? 0
-        direction = row.string("direction") ?? "increase"
-        latest = row.double("latest")
-        measurementCount = Int(row.int("measurement_count") ?? 0)
-        createdAt = row.string("created_at") ?? ""
-        updatedAt = row.string("updated_at") ?? ""
-        version = Int(row.int("version") ?? 1)
+    init(row: Row) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "indicators")
+        id = try stored.string("id")
+        projectID = try stored.string("project_id")
+        name = try stored.string("name")
+        unit = try stored.string("unit")
+        baseline = try stored.optionalDouble("baseline")
+        target = try stored.double("target")
+        direction = try stored.string("direction")
+        latest = try stored.optionalDouble("latest")
+        measurementCount = Int(try stored.int("measurement_count"))
+        createdAt = try stored.string("created_at")
+        updatedAt = try stored.string("updated_at")
+        version = Int(try stored.int("version"))
     }
 
     /// The indicator with its latest value: the measurement with the latest
@@ -72,12 +73,13 @@ public struct Measurement: Sendable {
          "note": note.json, "created_at": .string(createdAt)]
     }
 
-    init(row: Row) {
-        id = row.string("id") ?? ""
-        indicatorID = row.string("indicator_id") ?? ""
-        value = row.double("value") ?? 0
-        measuredOn = row.string("measured_on") ?? ""
-        note = row.string("note")
-        createdAt = row.string("created_at") ?? ""
+    init(row: Row) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "measurements")
+        id = try stored.string("id")
+        indicatorID = try stored.string("indicator_id")
+        value = try stored.double("value")
+        measuredOn = try stored.string("measured_on")
+        note = try stored.optionalString("note")
+        createdAt = try stored.string("created_at")
     }
 }

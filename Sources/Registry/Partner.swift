@@ -37,20 +37,21 @@ public struct Partner: Sendable {
         JSONObject(json.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
     }
 
-    init(row: Row) {
-        id = row.string("id") ?? ""
-        name = row.string("name") ?? ""
-        kind = row.string("kind") ?? ""
-        legalName = row.string("legal_name")
-        country = row.string("country")
-        city = row.string("city")
-        website = row.string("website")
-        email = row.string("email")
-        expertise = (try? JSON.parse(row.string("expertise") ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
-        description = row.string("description")
-        createdAt = row.string("created_at") ?? ""
-        updatedAt = row.string("updated_at") ?? ""
-        version = Int(row.int("version") ?? 1)
+    init(row: Row) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "partners")
+        id = try stored.string("id")
+        name = try stored.string("name")
+        kind = try stored.string("kind")
+        legalName = try stored.optionalString("legal_name")
+        country = try stored.optionalString("country")
+        city = try stored.optionalString("city")
+        website = try stored.optionalString("website")
+        email = try stored.optionalString("email")
+        expertise = try stored.parsedStrings("expertise")
+        description = try stored.optionalString("description")
+        createdAt = try stored.string("created_at")
+        updatedAt = try stored.string("updated_at")
+        version = Int(try stored.int("version"))
     }
 
     /// Validates a complete set of writable fields (a create body, or a

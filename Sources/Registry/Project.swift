@@ -34,20 +34,21 @@ public struct Project: Sendable {
         JSONObject(json.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
     }
 
-    init(row: Row, partners: [(String, String)]) {
-        id = row.string("id") ?? ""
-        title = row.string("title") ?? ""
-        description = row.string("description")
-        discipline = row.string("discipline")
-        status = ProjectStatus(rawValue: row.string("status") ?? "") ?? .draft
-        startsOn = row.string("starts_on")
-        endsOn = row.string("ends_on")
-        budgetCents = row.int("budget_cents")
-        currency = row.string("currency") ?? "EUR"
+    init(row: Row, partners: [(String, String)]) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "projects")
+        id = try stored.string("id")
+        title = try stored.string("title")
+        description = try stored.optionalString("description")
+        discipline = try stored.optionalString("discipline")
+        status = try stored.value("status")
+        startsOn = try stored.optionalString("starts_on")
+        endsOn = try stored.optionalString("ends_on")
+        budgetCents = try stored.optionalInt("budget_cents")
+        currency = try stored.string("currency")
         self.partners = partners
-        createdAt = row.string("created_at") ?? ""
-        updatedAt = row.string("updated_at") ?? ""
-        version = Int(row.int("version") ?? 1)
+        createdAt = try stored.string("created_at")
+        updatedAt = try stored.string("updated_at")
+        version = Int(try stored.int("version"))
     }
 
     /// Validates a full set of writable fields; `current` is the status before

@@ -37,7 +37,7 @@ extension Registry {
         try read { db in
             _ = try fetchConvention(id, scope: scope, db: db)
             return try db.query("SELECT document FROM amendments WHERE convention_id = ? ORDER BY number", [id])
-                .map { Amendment(conventionID: id, document: try Self.document($0)) }
+                .map { row throws in try Amendment(conventionID: id, row: row) }
         }
     }
 
@@ -111,7 +111,10 @@ extension Registry {
         try read { db in
             _ = try fetchConvention(id, scope: scope, db: db)
             return try db.query("SELECT revision, document FROM convention_revisions WHERE convention_id = ? ORDER BY revision", [id])
-                .map { (Int($0.int("revision") ?? 0), $0.string("document") ?? "{}") }
+                .map { row throws in
+                    let stored = StoredRecord(row: row, table: "convention_revisions")
+                    return (Int(try stored.int("revision")), try stored.string("document"))
+                }
         }
     }
 
@@ -121,7 +124,7 @@ extension Registry {
             guard let row = try db.queryOne("SELECT document FROM convention_revisions WHERE convention_id = ? AND revision = ?", [id, revision]) else {
                 throw RegistryError.notFound("Convention \(id) has no revision \(revision).")
             }
-            return row.string("document") ?? "{}"
+            return try StoredRecord(row: row, table: "convention_revisions").string("document")
         }
     }
 
@@ -134,7 +137,7 @@ extension Registry {
             ) else {
                 throw RegistryError.notFound("Convention \(id) was not in force on \(date).")
             }
-            return row.string("document") ?? "{}"
+            return try StoredRecord(row: row, table: "convention_revisions").string("document")
         }
     }
 
@@ -178,6 +181,6 @@ extension Registry {
         guard let row = try db.queryOne("SELECT document FROM amendments WHERE convention_id = ? AND number = ?", [id, number]) else {
             throw RegistryError.notFound("Convention \(id) has no amendment \(number).")
         }
-        return Amendment(conventionID: id, document: try Self.document(row))
+        return try Amendment(conventionID: id, row: row)
     }
 }

@@ -36,16 +36,17 @@ public struct AuditEntry: Sendable {
         self.changes = changes
     }
 
-    init(row: Row) {
-        seq = row.int("seq") ?? 0
-        id = row.string("id") ?? ""
-        at = row.string("at") ?? ""
-        actor = row.string("actor") ?? ""
-        action = row.string("action") ?? ""
-        entityType = row.string("entity_type") ?? ""
-        entityID = row.string("entity_id") ?? ""
-        requestID = row.string("request_id") ?? ""
-        changes = (try? JSON.parse(row.string("changes") ?? "null")) ?? .null
+    init(row: Row) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "audit")
+        seq = try stored.int("seq")
+        id = try stored.string("id")
+        at = try stored.string("at")
+        actor = try stored.string("actor")
+        action = try stored.string("action")
+        entityType = try stored.string("entity_type")
+        entityID = try stored.string("entity_id")
+        requestID = try stored.string("request_id")
+        changes = try stored.parsedJSON("changes")
     }
 }
 
@@ -75,7 +76,7 @@ extension Registry {
             if let id = filter.entityID { query.filter("entity_id = ?", id) }
             if let actor = filter.actor { query.filter("actor = ?", actor) }
             let rows = try query.run(db, seqColumn: "seq", page: page, descending: true)
-            return page.page(rows.map { ($0.int("seq") ?? 0, AuditEntry(row: $0)) })
+            return page.page(try rows.map { row throws in (try row.seq(), try AuditEntry(row: row)) })
         }
     }
 
@@ -89,7 +90,7 @@ extension Registry {
             if !includeAdministration { query.filter("entity_type NOT IN ('api_key', 'webhook')") }
             // A page of `limit - 1` asks SQLite for `limit` rows: here no row is kept to look ahead.
             let rows = try query.run(db, seqColumn: "seq", page: PageRequest(limit: limit - 1, after: after))
-            let entries = rows.prefix(limit).map(AuditEntry.init(row:))
+            let entries = try rows.prefix(limit).map { row throws in try AuditEntry(row: row) }
             return (Array(entries), entries.last?.seq ?? after)
         }
     }

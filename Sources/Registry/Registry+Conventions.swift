@@ -58,8 +58,8 @@ extension Registry {
             }
             let rows = try query.run(db, seqColumn: "seq", page: page)
             return page.page(try rows.map { row in
-                let convention = Convention(document: try Self.document(row))
-                return (row.int("seq") ?? 0, try view(convention, db: db))
+                let convention = try Convention(row: row)
+                return (try row.seq(), try view(convention, db: db))
             })
         }
     }
@@ -202,7 +202,7 @@ extension Registry {
 
     func fetchConvention(_ id: String, scope: Scope, db: Connection) throws -> Convention {
         guard let row = try db.queryOne("SELECT document FROM conventions WHERE id = ?", [id], scopedBy: ScopeFilter.convention(scope, column: "conventions.id")) else { throw RegistryError.notFound("No convention \(id).") }
-        return Convention(document: try Self.document(row))
+        return try Convention(row: row)
     }
 
     func view(_ convention: Convention, db: Connection) throws -> ConventionView {
@@ -211,13 +211,6 @@ extension Registry {
 
     func defaultingParties(_ conventionID: String, db: Connection) throws -> Set<String> {
         Set(try db.query("SELECT partner_id FROM party_defaults WHERE convention_id = ?", [conventionID]).compactMap { $0.string("partner_id") })
-    }
-
-    static func document(_ row: Row) throws -> JSONObject {
-        guard let object = try JSON.parse(row.string("document") ?? "").objectValue else {
-            throw RegistryError.conflict("A stored document is not an object.")
-        }
-        return object
     }
 
     /// The project and every party must exist (422 otherwise).

@@ -53,7 +53,7 @@ extension Registry {
             var query = ListQuery("SELECT seq, document FROM decisions")
             query.filter("convention_id = ?", id)
             let rows = try query.run(db, seqColumn: "seq", page: page)
-            return page.page(try rows.map { ($0.int("seq") ?? 0, Decision(document: try Self.document($0))) })
+            return page.page(try rows.map { row throws in (try row.seq(), try Decision(row: row)) })
         }
     }
 
@@ -138,7 +138,7 @@ extension Registry {
 
     func fetchDecision(_ id: String, scope: Scope, db: Connection) throws -> Decision {
         guard let row = try db.queryOne("SELECT document FROM decisions WHERE id = ?", [id], scopedBy: ScopeFilter.convention(scope, column: "decisions.convention_id")) else { throw RegistryError.notFound("No decision \(id).") }
-        return Decision(document: try Self.document(row))
+        return try Decision(row: row)
     }
 
     private func saveDecision(_ decision: Decision, db: Connection) throws {

@@ -33,7 +33,7 @@ extension Registry {
             var query = ListQuery(Indicator.select)
             query.filter("i.project_id = ?", projectID)
             let rows = try query.run(db, seqColumn: "i.seq", page: page)
-            return page.page(rows.map { ($0.int("seq") ?? 0, Indicator(row: $0)) })
+            return page.page(try rows.map { row throws in (try row.seq(), try Indicator(row: row)) })
         }
     }
 
@@ -53,7 +53,7 @@ extension Registry {
             try db.run("INSERT INTO measurements (id, indicator_id, value, measured_on, note, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                        [measurementID, id, value!, measuredOn!, note, change.at.timestamp])
             try db.run("UPDATE indicators SET version = version + 1, updated_at = ? WHERE id = ?", [change.at.timestamp, id])
-            let measurement = Measurement(row: try db.queryOne("SELECT * FROM measurements WHERE id = ?", [measurementID])!)
+            let measurement = try Measurement(row: try db.queryOne("SELECT * FROM measurements WHERE id = ?", [measurementID])!)
             let partners = try db.query("SELECT partner_id FROM project_partners WHERE project_id = ?", [indicator.projectID]).compactMap { $0.string("partner_id") }
             try audit.record("indicator.measured", entityType: "indicator", entityID: id, changes: .object(measurement.json), partners: partners)
             return (measurement, try fetchIndicator(id, scope: .everything, db: db))
@@ -64,12 +64,12 @@ extension Registry {
     public func measurements(indicator id: String, scope: Scope) throws -> [Measurement] {
         try read { db in
             _ = try fetchIndicator(id, scope: scope, db: db)
-            return try db.query("SELECT * FROM measurements WHERE indicator_id = ? ORDER BY measured_on, seq", [id]).map(Measurement.init(row:))
+            return try db.query("SELECT * FROM measurements WHERE indicator_id = ? ORDER BY measured_on, seq", [id]).map { row throws in try Measurement(row: row) }
         }
     }
 
     func fetchIndicator(_ id: String, scope: Scope, db: Connection) throws -> Indicator {
         guard let row = try db.queryOne(Indicator.select + " WHERE i.id = ?", [id], scopedBy: ScopeFilter.project(scope, column: "i.project_id")) else { throw RegistryError.notFound("No indicator \(id).") }
-        return Indicator(row: row)
+        return try Indicator(row: row)
     }
 }

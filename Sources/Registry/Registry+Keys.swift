@@ -38,7 +38,7 @@ extension Registry {
     public func keys(page: PageRequest) throws -> Page<APIKey> {
         try read { db in
             let rows = try ListQuery("SELECT * FROM api_keys").run(db, seqColumn: "seq", page: page)
-            return page.page(rows.map { ($0.int("seq") ?? 0, APIKey(row: $0)) })
+            return page.page(try rows.map { row throws in (try row.seq(), try APIKey(row: row)) })
         }
     }
 
@@ -74,10 +74,10 @@ extension Registry {
     public func principal(forTokenHash hash: [UInt8]) throws -> Principal? {
         try read { db in
             guard let row = try db.queryOne("SELECT id, role, partner_id, token_hash FROM api_keys WHERE token_hash = ? AND revoked_at IS NULL", [hash]),
-                  let stored = row.bytes("token_hash"), ConstantTime.equal(stored, hash),
-                  let role = Role(rawValue: row.string("role") ?? "")
+                  let storedHash = row.bytes("token_hash"), ConstantTime.equal(storedHash, hash)
             else { return nil }
-            return Principal(keyID: row.string("id") ?? "", role: role, partnerID: row.string("partner_id"))
+            let stored = StoredRecord(row: row, table: "api_keys")
+            return Principal(keyID: try stored.string("id"), role: try stored.value("role"), partnerID: try stored.optionalString("partner_id"))
         }
     }
 
@@ -88,6 +88,6 @@ extension Registry {
             [id, name, role.rawValue, partnerID, SHA256.hash(Array(token.utf8)), at.timestamp]
         )
         let row = try db.queryOne("SELECT * FROM api_keys WHERE id = ?", [id])!
-        return (APIKey(row: row), token)
+        return (try APIKey(row: row), token)
     }
 }

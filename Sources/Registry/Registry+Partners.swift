@@ -39,7 +39,7 @@ extension Registry {
                 query.filter("instr(name_key, ?) > 0", q.lowercased())
             }
             let rows = try query.run(db, seqColumn: "seq", page: page)
-            return page.page(rows.map { ($0.int("seq") ?? 0, Partner(row: $0)) })
+            return page.page(try rows.map { row throws in (try row.seq(), try Partner(row: row)) })
         }
     }
 
@@ -82,7 +82,7 @@ extension Registry {
         guard let row = try db.queryOne("SELECT * FROM partners WHERE id = ?", [id]) else {
             throw RegistryError.notFound("No partner \(id).")
         }
-        return Partner(row: row)
+        return try Partner(row: row)
     }
 
     private func insertOrUpdate(_ partner: Partner, db: Connection, inserting: Bool) throws {

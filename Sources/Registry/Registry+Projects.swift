@@ -40,7 +40,7 @@ extension Registry {
             }
             if let q = filter.q, !q.isEmpty { query.filter("instr(title_key, ?) > 0", q.lowercased()) }
             let rows = try query.run(db, seqColumn: "seq", page: page)
-            return page.page(try rows.map { ($0.int("seq") ?? 0, Project(row: $0, partners: try participants(of: $0.string("id") ?? "", db: db))) })
+            return page.page(try rows.map { row throws in (try row.seq(), try Project(row: row, partners: try participants(of: try StoredRecord(row: row, table: "projects").string("id"), db: db))) })
         }
     }
 
@@ -122,12 +122,15 @@ extension Registry {
 
     func fetchProject(_ id: String, scope: Scope, db: Connection) throws -> Project {
         guard let row = try db.queryOne("SELECT * FROM projects WHERE id = ?", [id], scopedBy: ScopeFilter.project(scope, column: "projects.id")) else { throw RegistryError.notFound("No project \(id).") }
-        return Project(row: row, partners: try participants(of: id, db: db))
+        return try Project(row: row, partners: try participants(of: id, db: db))
     }
 
     private func participants(of projectID: String, db: Connection) throws -> [(String, String)] {
         try db.query("SELECT partner_id, role FROM project_partners WHERE project_id = ? ORDER BY added_seq", [projectID])
-            .map { ($0.string("partner_id") ?? "", $0.string("role") ?? "") }
+            .map { row throws in
+                let stored = StoredRecord(row: row, table: "project_partners")
+                return (try stored.string("partner_id"), try stored.string("role"))
+            }
     }
 
     /// Replaces the participants with the project's list (every partner must exist: 422).

@@ -29,7 +29,7 @@ extension Registry {
     public func webhooks(page: PageRequest) throws -> Page<Webhook> {
         try read { db in
             let rows = try ListQuery("SELECT * FROM webhooks").run(db, seqColumn: "seq", page: page)
-            return page.page(rows.map { ($0.int("seq") ?? 0, Webhook(row: $0)) })
+            return page.page(try rows.map { row throws in (try row.seq(), try Webhook(row: row)) })
         }
     }
 
@@ -52,7 +52,7 @@ extension Registry {
             var query = ListQuery("SELECT * FROM webhook_deliveries")
             query.filter("webhook_id = ?", id)
             let rows = try query.run(db, seqColumn: "seq", page: page)
-            return page.page(rows.map { ($0.int("seq") ?? 0, Delivery(row: $0)) })
+            return page.page(try rows.map { row throws in (try row.seq(), try Delivery(row: row)) })
         }
     }
 
@@ -63,11 +63,7 @@ extension Registry {
                 SELECT o.seq, o.webhook_id, w.url, w.secret, o.event_id, o.event_type, o.payload, o.attempts
                 FROM webhook_outbox o JOIN webhooks w ON w.id = o.webhook_id
                 WHERE o.status = ? AND o.next_attempt_at <= ? ORDER BY o.next_attempt_at, o.seq LIMIT ?
-                """, [DeliveryStatus.pending.rawValue, now, limit]).map { row in
-                PendingDelivery(outboxSeq: row.int("seq") ?? 0, webhookID: row.string("webhook_id") ?? "", url: row.string("url") ?? "",
-                                secret: row.string("secret") ?? "", eventID: row.string("event_id") ?? "", eventType: row.string("event_type") ?? "",
-                                payload: row.string("payload") ?? "{}", attempts: Int(row.int("attempts") ?? 0))
-            }
+                """, [DeliveryStatus.pending.rawValue, now, limit]).map { row throws in try PendingDelivery(row: row) }
         }
     }
 
@@ -95,7 +91,7 @@ extension Registry {
                 SELECT id, document FROM conventions c
                 WHERE status = ? AND effective_until IS NOT NULL AND effective_until >= ?
                   AND NOT EXISTS (SELECT 1 FROM convention_expiry_notices n WHERE n.convention_id = c.id)
-                """, [ConventionStatus.inForce.rawValue, today.date]).map { Convention(document: try Self.document($0)) }
+                """, [ConventionStatus.inForce.rawValue, today.date]).map { row throws in try Convention(row: row) }
         }
         for convention in due {
             try write(ChangeContext(actor: "system", requestID: "expiry-check", at: today)) { db, audit in
@@ -119,7 +115,7 @@ extension Registry {
 
     private func fetchWebhook(_ id: String, db: Connection) throws -> Webhook {
         guard let row = try db.queryOne("SELECT * FROM webhooks WHERE id = ?", [id]) else { throw RegistryError.notFound("No webhook \(id).") }
-        return Webhook(row: row)
+        return try Webhook(row: row)
     }
 
     static func isEventType(_ text: String) -> Bool {

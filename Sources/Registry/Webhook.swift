@@ -16,28 +16,47 @@ public struct Webhook: Sendable {
          "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version))]
     }
 
-    init(row: Row) {
-        id = row.string("id") ?? ""
-        url = row.string("url") ?? ""
-        events = (try? JSON.parse(row.string("events") ?? "[]"))?.arrayValue?.compactMap(\.stringValue) ?? []
-        secret = row.string("secret") ?? ""
-        createdAt = row.string("created_at") ?? ""
-        updatedAt = row.string("updated_at") ?? ""
-        version = Int(row.int("version") ?? 1)
+    init(row: Row) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "webhooks")
+        id = try stored.string("id")
+        url = try stored.string("url")
+        events = try stored.parsedStrings("events")
+        secret = try stored.string("secret")
+        createdAt = try stored.string("created_at")
+        updatedAt = try stored.string("updated_at")
+        version = Int(try stored.int("version"))
     }
 }
 
 /// One delivery attempt, as listed under a webhook.
 public struct Delivery: Sendable {
-    public let json: JSONObject
+    public let id: String
+    public let eventID: String
+    public let eventType: String
+    /// 1 for the first attempt.
+    public let attempt: Int
+    public let at: String
+    /// The receiver's HTTP status; `nil` when it did not answer.
+    public let statusCode: Int?
+    public let error: String?
+    public let durationMS: Int
 
-    init(row: Row) {
-        json = [
-            "id": .string(row.string("id") ?? ""), "event_id": .string(row.string("event_id") ?? ""),
-            "event_type": .string(row.string("event_type") ?? ""), "attempt": .int(row.int("attempt") ?? 0),
-            "at": .string(row.string("at") ?? ""), "status_code": row.int("status_code").map(JSON.int) ?? .null,
-            "error": row.string("error").json, "duration_ms": .int(row.int("duration_ms") ?? 0),
-        ]
+    public var json: JSONObject {
+        ["id": .string(id), "event_id": .string(eventID), "event_type": .string(eventType), "attempt": .int(Int64(attempt)),
+         "at": .string(at), "status_code": statusCode.map { .int(Int64($0)) } ?? .null, "error": error.json,
+         "duration_ms": .int(Int64(durationMS))]
+    }
+
+    init(row: Row) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "webhook_deliveries")
+        id = try stored.string("id")
+        eventID = try stored.string("event_id")
+        eventType = try stored.string("event_type")
+        attempt = Int(try stored.int("attempt"))
+        at = try stored.string("at")
+        statusCode = try stored.optionalInt("status_code").map { Int($0) }
+        error = try stored.optionalString("error")
+        durationMS = Int(try stored.int("duration_ms"))
     }
 }
 
@@ -52,4 +71,16 @@ public struct PendingDelivery: Sendable {
     public let payload: String
     /// Attempts already made.
     public let attempts: Int
+
+    init(row: Row) throws(CorruptRecord) {
+        let stored = StoredRecord(row: row, table: "webhook_outbox")
+        outboxSeq = try stored.int("seq")
+        webhookID = try stored.string("webhook_id")
+        url = try stored.string("url")
+        secret = try stored.string("secret")
+        eventID = try stored.string("event_id")
+        eventType = try stored.string("event_type")
+        payload = try stored.string("payload")
+        attempts = Int(try stored.int("attempts"))
+    }
 }
