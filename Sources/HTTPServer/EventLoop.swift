@@ -260,8 +260,7 @@ final class EventLoop {
         refuser.report(now: now)
         for connection in Array(connections.values) where !connection.inFlight && connection.deadline != 0 && now >= connection.deadline {
             if connection.parser.isMidRequest && !connection.hasPendingOutput && !connection.closeAfterWrite {
-                let timeout = HTTPParseError(status: 408, code: "request_timeout", detail: "The request did not arrive in time.")
-                fail(connection, with: timeout)
+                fail(connection, with: .timeout)
                 if connections[connection.id] != nil { closeConnection(connection) }
             } else {
                 closeConnection(connection)

@@ -121,7 +121,7 @@ public struct RequestParser: Sendable {
             case .chunkDataEnd(let request):
                 guard bufferedByteCount >= 2 else { return .needMoreData }
                 guard buffer[readIndex] == CR, buffer[readIndex + 1] == LF else {
-                    throw .badRequest("Chunk data does not end in CRLF.")
+                    throw HTTPParseError(.chunkDataWithoutCRLF, "Chunk data does not end in CRLF.")
                 }
                 try consume(2)
                 state = .chunkSize(request)
@@ -148,7 +148,7 @@ public struct RequestParser: Sendable {
         var end: Int?
         while index < buffer.count {
             if buffer[index] == LF {
-                guard index > start, buffer[index - 1] == CR else { throw .badRequest("A line ends in a bare LF.") }
+                guard index > start, buffer[index - 1] == CR else { throw HTTPParseError(.bareLineFeed, "A line ends in a bare LF.") }
                 if index - 1 == lineStart {
                     guard lineStart == start else { end = index + 1; break }
                     // RFC 9112 §2.2: an empty line before the request line is ignored
@@ -199,17 +199,17 @@ public struct RequestParser: Sendable {
               parts[2][parts[2].startIndex + 6] == UInt8(ascii: "."),
               let minor = digit(parts[2][parts[2].startIndex + 7])
         else {
-            if line.contains(CR) { throw .badRequest("The request line holds a bare CR.") }
-            throw .badRequest("The request line is not METHOD SP target SP HTTP/x.y.")
+            if line.contains(CR) { throw HTTPParseError(.bareCRInRequestLine, "The request line holds a bare CR.") }
+            throw HTTPParseError(.malformedRequestLine, "The request line is not METHOD SP target SP HTTP/x.y.")
         }
         guard let target = originForm(parts[1]) else {
-            throw .badRequest("The request target is neither a path nor an absolute http(s) URL.")
+            throw HTTPParseError(.invalidTarget, "The request target is neither a path nor an absolute http(s) URL.")
         }
         let version: HTTPVersion
         switch (major, minor) {
         case (1, 1): version = .http1_1
         case (1, 0): version = .http1_0
-        default: throw HTTPParseError(status: 505, code: "http_version_not_supported", detail: "Only HTTP/1.0 and HTTP/1.1 are served.")
+        default: throw HTTPParseError(.unsupportedVersion, "Only HTTP/1.0 and HTTP/1.1 are served.")
         }
         return (String(decoding: parts[0], as: UTF8.self), target, version)
     }
@@ -233,22 +233,23 @@ public struct RequestParser: Sendable {
     /// no obs-fold and no control characters.
     static func headerField(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> (name: String, value: String) {
         guard let first = line.first, first != SP, first != HTAB else {
-            throw .badRequest("Header lines may not be folded (obs-fold).")
+            throw HTTPParseError(.obsoleteLineFolding, "Header lines may not be folded (obs-fold).")
         }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
-            throw .badRequest("A header line has no colon.")
+            throw HTTPParseError(.headerWithoutColon, "A header line has no colon.")
         }
         let name = line[line.startIndex..<colon]
-        guard !name.isEmpty else { throw .badRequest("A header field has an empty name.") }
+        guard !name.isEmpty else { throw HTTPParseError(.emptyHeaderName, "A header field has an empty name.") }
         guard name.allSatisfy(isTokenByte) else {
-            if name.last == SP || name.last == HTAB { throw .badRequest("Whitespace between a header name and its colon.") }
-            throw .badRequest("A header name holds a character that is not allowed.")
+            if name.last == SP || name.last == HTAB { throw HTTPParseError(.whitespaceBeforeColon, "Whitespace between a header name and its colon.") }
+            throw HTTPParseError(.invalidHeaderName, "A header name holds a character that is not allowed.")
         }
         var value = line[(colon + 1)...]
         while let c = value.first, c == SP || c == HTAB { value.removeFirst() }
         while let c = value.last, c == SP || c == HTAB { value.removeLast() }
         for byte in value where (byte < 0x20 && byte != HTAB) || byte == 0x7F {
-            throw .badRequest(byte == CR ? "A header value holds a bare CR." : "A header value holds a control character.")
+            throw byte == CR ? HTTPParseError(.bareCRInHeaderValue, "A header value holds a bare CR.")
+                : HTTPParseError(.controlCharacterInHeaderValue, "A header value holds a control character.")
         }
         return (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
     }
@@ -261,13 +262,13 @@ public struct RequestParser: Sendable {
         let transferEncodings = request.headers.values("Transfer-Encoding")
         let contentLengths = request.headers.values("Content-Length")
         if !transferEncodings.isEmpty {
-            guard contentLengths.isEmpty else { throw .badRequest("Both Content-Length and Transfer-Encoding are present.") }
-            guard request.version == .http1_1 else { throw .badRequest("Transfer-Encoding is not allowed in HTTP/1.0.") }
+            guard contentLengths.isEmpty else { throw HTTPParseError(.contentLengthWithTransferEncoding, "Both Content-Length and Transfer-Encoding are present.") }
+            guard request.version == .http1_1 else { throw HTTPParseError(.transferEncodingInHTTP10, "Transfer-Encoding is not allowed in HTTP/1.0.") }
             let codings = transferEncodings.flatMap { $0.split(separator: ",") }.map { $0.trimmingOWS().lowercased() }
-            guard codings.last == "chunked" else { throw .badRequest("The last transfer coding is not chunked.") }
+            guard codings.last == "chunked" else { throw HTTPParseError(.lastCodingNotChunked, "The last transfer coding is not chunked.") }
             guard codings.count == 1 else {
-                if codings.dropLast().contains("chunked") { throw .badRequest("chunked may be applied only once.") }
-                throw HTTPParseError(status: 501, code: "not_implemented", detail: "Only the chunked transfer coding is supported.")
+                if codings.dropLast().contains("chunked") { throw HTTPParseError(.chunkedTwice, "chunked may be applied only once.") }
+                throw HTTPParseError(.unsupportedTransferCoding, "Only the chunked transfer coding is supported.")
             }
             state = .chunkSize(request)
             return nil
@@ -277,9 +278,9 @@ public struct RequestParser: Sendable {
             var seen: Int?
             for element in contentLengths.flatMap({ $0.split(separator: ",", omittingEmptySubsequences: false) }) {
                 guard let value = Self.decimal(element.trimmingOWS()) else {
-                    throw .badRequest("Content-Length is not a non-negative decimal integer.")
+                    throw HTTPParseError(.invalidContentLength, "Content-Length is not a non-negative decimal integer.")
                 }
-                guard seen == nil || seen == value else { throw .badRequest("Several Content-Length values differ.") }
+                guard seen == nil || seen == value else { throw HTTPParseError(.conflictingContentLengths, "Several Content-Length values differ.") }
                 seen = value
             }
             length = seen ?? 0
@@ -335,10 +336,10 @@ public struct RequestParser: Sendable {
     private mutating func takeLine(maxLength: Int, what: String) throws(HTTPParseError) -> ArraySlice<UInt8>? {
         let window = buffer[readIndex..<min(buffer.count, readIndex + maxLength + 2)]
         guard let lf = window.firstIndex(of: LF) else {
-            if window.count >= maxLength + 2 { throw .badRequest("The \(what) is too long.") }
+            if window.count >= maxLength + 2 { throw HTTPParseError(.lineTooLong, "The \(what) is too long.") }
             return nil
         }
-        guard lf > readIndex, buffer[lf - 1] == CR else { throw .badRequest("The \(what) does not end in CRLF.") }
+        guard lf > readIndex, buffer[lf - 1] == CR else { throw HTTPParseError(.lineWithoutCRLF, "The \(what) does not end in CRLF.") }
         let line = buffer[readIndex..<lf - 1]
         try consume(lf + 1 - readIndex)
         return line
@@ -348,15 +349,15 @@ public struct RequestParser: Sendable {
     static func chunkSize(_ line: ArraySlice<UInt8>) throws(HTTPParseError) -> Int {
         let sizeEnd = line.firstIndex(of: UInt8(ascii: ";")) ?? line.endIndex
         let digits = line[line.startIndex..<sizeEnd]
-        guard !digits.isEmpty else { throw .badRequest("A chunk size is missing.") }
+        guard !digits.isEmpty else { throw HTTPParseError(.missingChunkSize, "A chunk size is missing.") }
         var size = 0
         for byte in digits {
-            guard let value = hexDigit(byte) else { throw .badRequest("A chunk size is not hexadecimal.") }
-            guard size <= (Int.max - value) / 16 else { throw .badRequest("A chunk size overflows.") }
+            guard let value = hexDigit(byte) else { throw HTTPParseError(.chunkSizeNotHexadecimal, "A chunk size is not hexadecimal.") }
+            guard size <= (Int.max - value) / 16 else { throw HTTPParseError(.chunkSizeOverflow, "A chunk size overflows.") }
             size = size * 16 + value
         }
         for byte in line[sizeEnd...] where (byte < 0x20 && byte != HTAB) || byte == 0x7F {
-            throw .badRequest("A chunk extension holds a control character.")
+            throw HTTPParseError(.controlCharacterInChunkExtension, "A chunk extension holds a control character.")
         }
         return size
     }

@@ -90,65 +90,84 @@ final class RequestParserTests: XCTestCase {
 
     func testRejections() {
         let big = String(repeating: "a", count: 300)
-        let cases: [(name: String, raw: String, status: Int)] = [
-            ("Content-Length and Transfer-Encoding", "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", 400),
-            ("Content-Length with plus sign", "POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\n", 400),
-            ("Content-Length negative", "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", 400),
-            ("Content-Length hex", "POST / HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n", 400),
-            ("Content-Length with inner space", "POST / HTTP/1.1\r\nContent-Length: 1 0\r\n\r\n", 400),
-            ("Content-Length empty", "POST / HTTP/1.1\r\nContent-Length: \r\n\r\n", 400),
-            ("Content-Length overflowing", "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n", 400),
-            ("Content-Lengths that differ", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", 400),
-            ("Content-Length list that differs", "POST / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\nab", 400),
-            ("last coding not chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400),
-            ("unknown coding only", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400),
-            ("Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
-            ("chunk size not hex", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400),
-            ("chunk size with sign", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n", 400),
-            ("chunk size empty", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 400),
-            ("chunk size overflowing", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFF\r\n", 400),
-            ("chunk line ends in bare LF", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", 400),
-            ("chunk data not followed by CRLF", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", 400),
-            ("whitespace before colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", 400),
-            ("obs-fold", "GET / HTTP/1.1\r\nX-A: 1\r\n  continued\r\n\r\n", 400),
-            ("obs-fold with tab", "GET / HTTP/1.1\r\nX-A: 1\r\n\tcontinued\r\n\r\n", 400),
-            ("bare CR in value", "GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n", 400),
-            ("bare LF line ending", "GET / HTTP/1.1\nHost: x\n\n", 400),
-            ("bare CR in request line", "GET /\r HTTP/1.1\r\n\r\n", 400),
-            ("NUL in value", "GET / HTTP/1.1\r\nX-A: a\u{0}b\r\n\r\n", 400),
-            ("control char in value", "GET / HTTP/1.1\r\nX-A: a\u{1}b\r\n\r\n", 400),
-            ("DEL in value", "GET / HTTP/1.1\r\nX-A: a\u{7F}b\r\n\r\n", 400),
-            ("NUL in name", "GET / HTTP/1.1\r\nX\u{0}A: a\r\n\r\n", 400),
-            ("space in name", "GET / HTTP/1.1\r\nX A: a\r\n\r\n", 400),
-            ("empty name", "GET / HTTP/1.1\r\n: a\r\n\r\n", 400),
-            ("no colon", "GET / HTTP/1.1\r\nHost\r\n\r\n", 400),
-            ("request line with two spaces", "GET  / HTTP/1.1\r\n\r\n", 400),
-            ("request line without version", "GET /\r\n\r\n", 400),
-            ("request line with trailing space", "GET / HTTP/1.1 \r\n\r\n", 400),
-            ("lower-case protocol", "GET / http/1.1\r\n\r\n", 400),
-            ("version with two digits", "GET / HTTP/1.10\r\n\r\n", 400),
-            ("method with bad character", "G@T / HTTP/1.1\r\n\r\n", 400),
-            ("target with control character", "GET /a\u{1}b HTTP/1.1\r\n\r\n", 400),
-            ("HTTP/2.0", "GET / HTTP/2.0\r\n\r\n", 505),
-            ("HTTP/0.9 style version", "GET / HTTP/0.9\r\n\r\n", 505),
-            ("HTTP/1.2", "GET / HTTP/1.2\r\n\r\n", 505),
-            ("head too large", "GET / HTTP/1.1\r\nX-Big: \(big)\r\n\r\n", 431),
-            ("head too large without end", "GET / HTTP/1.1\r\nX-Big: \(big)", 431),
-            ("body over the limit", "POST / HTTP/1.1\r\nContent-Length: 65\r\n\r\n", 413),
-            ("chunked body over the limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n\(String(repeating: "a", count: 64))\r\n1\r\nb\r\n0\r\n\r\n", 413),
-            ("target without leading slash", "GET x/v1/partners HTTP/1.1\r\n\r\n", 400),
-            ("chunked twice", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", 400),
-            ("chunk size that would overflow the body count", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n", 413),
-            ("endless blank lines before the request", String(repeating: "\r\n", count: 200), 431),
-            ("trailers past the head limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + String(repeating: "X-T: \(String(repeating: "t", count: 40))\r\n", count: 10) + "\r\n", 431),
-            ("chunk extensions past the wire limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "1;\(String(repeating: "e", count: 200))\r\nz\r\n", count: 30), 413),
-            ("gzip then chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+        let cases: [(name: String, raw: String, reason: HTTPParseError.Reason)] = [
+            ("Content-Length and Transfer-Encoding", "POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", .contentLengthWithTransferEncoding),
+            ("Content-Length with plus sign", "POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\n", .invalidContentLength),
+            ("Content-Length negative", "POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", .invalidContentLength),
+            ("Content-Length hex", "POST / HTTP/1.1\r\nContent-Length: 0x10\r\n\r\n", .invalidContentLength),
+            ("Content-Length with inner space", "POST / HTTP/1.1\r\nContent-Length: 1 0\r\n\r\n", .invalidContentLength),
+            ("Content-Length empty", "POST / HTTP/1.1\r\nContent-Length: \r\n\r\n", .invalidContentLength),
+            ("Content-Length overflowing", "POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n", .invalidContentLength),
+            ("Content-Lengths that differ", "POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab", .conflictingContentLengths),
+            ("Content-Length list that differs", "POST / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\nab", .conflictingContentLengths),
+            ("last coding not chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", .lastCodingNotChunked),
+            ("unknown coding only", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", .lastCodingNotChunked),
+            ("Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", .transferEncodingInHTTP10),
+            ("chunk size not hex", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", .chunkSizeNotHexadecimal),
+            ("chunk size with sign", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n0\r\n\r\n", .chunkSizeNotHexadecimal),
+            ("chunk size empty", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", .missingChunkSize),
+            ("chunk size overflowing", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nFFFFFFFFFFFFFFFFFF\r\n", .chunkSizeOverflow),
+            ("chunk line ends in bare LF", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n", .lineWithoutCRLF),
+            ("chunk data not followed by CRLF", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", .chunkDataWithoutCRLF),
+            ("whitespace before colon", "GET / HTTP/1.1\r\nHost : x\r\n\r\n", .whitespaceBeforeColon),
+            ("obs-fold", "GET / HTTP/1.1\r\nX-A: 1\r\n  continued\r\n\r\n", .obsoleteLineFolding),
+            ("obs-fold with tab", "GET / HTTP/1.1\r\nX-A: 1\r\n\tcontinued\r\n\r\n", .obsoleteLineFolding),
+            ("bare CR in value", "GET / HTTP/1.1\r\nX-A: a\rb\r\n\r\n", .bareCRInHeaderValue),
+            ("bare LF line ending", "GET / HTTP/1.1\nHost: x\n\n", .bareLineFeed),
+            ("bare CR in request line", "GET /\r HTTP/1.1\r\n\r\n", .bareCRInRequestLine),
+            ("NUL in value", "GET / HTTP/1.1\r\nX-A: a\u{0}b\r\n\r\n", .controlCharacterInHeaderValue),
+            ("control char in value", "GET / HTTP/1.1\r\nX-A: a\u{1}b\r\n\r\n", .controlCharacterInHeaderValue),
+            ("DEL in value", "GET / HTTP/1.1\r\nX-A: a\u{7F}b\r\n\r\n", .controlCharacterInHeaderValue),
+            ("NUL in name", "GET / HTTP/1.1\r\nX\u{0}A: a\r\n\r\n", .invalidHeaderName),
+            ("space in name", "GET / HTTP/1.1\r\nX A: a\r\n\r\n", .invalidHeaderName),
+            ("empty name", "GET / HTTP/1.1\r\n: a\r\n\r\n", .emptyHeaderName),
+            ("no colon", "GET / HTTP/1.1\r\nHost\r\n\r\n", .headerWithoutColon),
+            ("request line with two spaces", "GET  / HTTP/1.1\r\n\r\n", .malformedRequestLine),
+            ("request line without version", "GET /\r\n\r\n", .malformedRequestLine),
+            ("request line with trailing space", "GET / HTTP/1.1 \r\n\r\n", .malformedRequestLine),
+            ("lower-case protocol", "GET / http/1.1\r\n\r\n", .malformedRequestLine),
+            ("version with two digits", "GET / HTTP/1.10\r\n\r\n", .malformedRequestLine),
+            ("method with bad character", "G@T / HTTP/1.1\r\n\r\n", .malformedRequestLine),
+            ("target with control character", "GET /a\u{1}b HTTP/1.1\r\n\r\n", .malformedRequestLine),
+            ("HTTP/2.0", "GET / HTTP/2.0\r\n\r\n", .unsupportedVersion),
+            ("HTTP/0.9 style version", "GET / HTTP/0.9\r\n\r\n", .unsupportedVersion),
+            ("HTTP/1.2", "GET / HTTP/1.2\r\n\r\n", .unsupportedVersion),
+            ("head too large", "GET / HTTP/1.1\r\nX-Big: \(big)\r\n\r\n", .headTooLarge),
+            ("head too large without end", "GET / HTTP/1.1\r\nX-Big: \(big)", .headTooLarge),
+            ("body over the limit", "POST / HTTP/1.1\r\nContent-Length: 65\r\n\r\n", .bodyTooLarge),
+            ("chunked body over the limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n40\r\n\(String(repeating: "a", count: 64))\r\n1\r\nb\r\n0\r\n\r\n", .bodyTooLarge),
+            ("target without leading slash", "GET x/v1/partners HTTP/1.1\r\n\r\n", .invalidTarget),
+            ("chunked twice", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked, chunked\r\n\r\n", .chunkedTwice),
+            ("chunk size that would overflow the body count", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n", .bodyTooLarge),
+            ("endless blank lines before the request", String(repeating: "\r\n", count: 200), .headTooLarge),
+            ("trailers past the head limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n" + String(repeating: "X-T: \(String(repeating: "t", count: 40))\r\n", count: 10) + "\r\n", .headTooLarge),
+            ("chunk extensions past the wire limit", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" + String(repeating: "1;\(String(repeating: "e", count: 200))\r\nz\r\n", count: 30), .bodyTooLarge),
+            ("gzip then chunked", "POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", .unsupportedTransferCoding),
         ]
         for c in cases {
             switch parse(c.raw) {
             case .success(let requests): XCTFail("\(c.name): accepted as \(requests.map(\.target))")
-            case .failure(let error): XCTAssertEqual(error.status, c.status, "\(c.name): \(error.detail)")
+            case .failure(let error): XCTAssertEqual(error.reason, c.reason, "\(c.name): \(error.detail)")
             }
+        }
+    }
+
+    /// Each reason's answer: the status and problem code the server sends.
+    func testEveryReasonHasItsStatusAndCode() {
+        let answers: [(HTTPParseError.Reason, Int, String)] = [
+            (.malformedRequestLine, 400, "bad_request"), (.bareLineFeed, 400, "bad_request"),
+            (.unsupportedVersion, 505, "http_version_not_supported"), (.headTooLarge, 431, "header_too_large"),
+            (.bodyTooLarge, 413, "payload_too_large"), (.unsupportedTransferCoding, 501, "not_implemented"),
+            (.timeout, 408, "request_timeout"),
+        ]
+        for (reason, status, code) in answers {
+            let error = HTTPParseError(reason, "detail")
+            XCTAssertEqual(error.status, status, reason.rawValue)
+            XCTAssertEqual(error.code, code, reason.rawValue)
+        }
+        let special: Set<HTTPParseError.Reason> = [.unsupportedVersion, .headTooLarge, .bodyTooLarge, .unsupportedTransferCoding, .timeout]
+        for reason in HTTPParseError.Reason.allCases where !special.contains(reason) {
+            XCTAssertEqual(HTTPParseError(reason, "").status, 400, reason.rawValue)
         }
     }
 
