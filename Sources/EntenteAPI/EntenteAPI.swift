@@ -26,6 +26,7 @@ public final class EntenteAPI: HTTPResponder {
         Self.addOperationsRoutes(to: &table)
         Self.addKeyRoutes(to: &table)
         Self.addPartnerRoutes(to: &table)
+        Self.addPeopleRoutes(to: &table)
         Self.addProjectRoutes(to: &table)
         Self.addConventionRoutes(to: &table)
         Self.addGovernanceRoutes(to: &table)

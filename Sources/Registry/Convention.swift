@@ -7,7 +7,7 @@ import SQLite
 public struct Convention: Sendable {
     static let writableFields = [
         "project_id", "title", "reference", "currency", "effective_from", "effective_until", "notice_days",
-        "dispute_resolution", "governance", "parties",
+        "authorised_signatories", "dispute_resolution", "governance", "parties",
     ]
     /// What an amendment may change (a merge patch over these).
     static let amendableFields = ["title", "effective_until", "dispute_resolution", "governance", "parties"]
@@ -23,6 +23,8 @@ public struct Convention: Sendable {
     public var effectiveFrom: String?
     public var effectiveUntil: String?
     public var noticeDays: Int64?
+    /// Signatures must name a person entitled to sign (API.md §12).
+    public var authorisedSignatories: Bool
     public var disputeResolution: JSONObject
     public var governance: JSONObject
     public var parties: [ConventionParty]
@@ -35,13 +37,28 @@ public struct Convention: Sendable {
     public var version: Int
 
     /// The representation served, with the figures derived from the text
-    /// (`expired` against `today`, per-party sums).
+    /// (`expired` against `today`, per-party sums, the digest of the text).
     public func json(today: String, defaulting: Set<String> = []) -> JSONObject {
+        let object = state(today: today, defaulting: defaulting)
+        let digest = TextDigest.of(object)
+        var served = JSONObject()
+        for (key, value) in object {
+            served[key] = value
+            if key == "revision" { served["text_sha256"] = .string(digest) }
+        }
+        return served
+    }
+
+    /// The digest of the agreed text (docs/signatures.md).
+    public var textSHA256: String { TextDigest.of(document) }
+
+    /// Every member but the digest.
+    private func state(today: String, defaulting: Set<String>) -> JSONObject {
         [
             "id": .string(id), "project_id": .string(projectID), "title": .string(title), "reference": reference.json,
             "status": .string(status.rawValue), "currency": .string(currency),
             "effective_from": effectiveFrom.json, "effective_until": effectiveUntil.json,
-            "notice_days": noticeDays.map(JSON.int) ?? .null,
+            "notice_days": noticeDays.map(JSON.int) ?? .null, "authorised_signatories": .bool(authorisedSignatories),
             "expired": .bool(effectiveUntil.map { $0 < today } ?? false),
             "dispute_resolution": .object(disputeResolution), "governance": .object(governance),
             "parties": .array(parties.map { .object($0.json(defaulting: defaulting.contains($0.partnerID))) }),
@@ -53,7 +70,7 @@ public struct Convention: Sendable {
 
     /// The stored document: the state with nothing derived.
     var document: JSONObject {
-        var object = json(today: "")
+        var object = state(today: "", defaulting: [])
         object.removeValue(forKey: "expired")
         return object
     }
@@ -77,6 +94,7 @@ public struct Convention: Sendable {
         effectiveFrom = try stored.optionalString("effective_from")
         effectiveUntil = try stored.optionalString("effective_until")
         noticeDays = try stored.optionalInt("notice_days")
+        authorisedSignatories = try stored.optionalBool("authorised_signatories") ?? false
         disputeResolution = try stored.object("dispute_resolution")
         governance = try stored.object("governance")
         parties = try stored.records("parties").map { record throws(CorruptRecord) in try ConventionParty(stored: record) }
@@ -109,6 +127,7 @@ public struct Convention: Sendable {
             reader.fail("effective_until", "must not be before effective_from")
         }
         let noticeDays = reader.integer("notice_days", minimum: 0, maximum: 36_500)
+        let authorisedSignatories = reader.boolean("authorised_signatories") ?? false
         let dispute = Self.disputeResolution(reader.object("dispute_resolution"), reader: &reader)
         let parties = Self.parties(reader.array("parties", required: true), base: base, reader: &reader)
         let governance = GovernanceSettings.validate(reader.object("governance") ?? [:], parties: parties.map { Party(id: $0.partnerID, contributionCents: $0.contributionCents) }, reader: &reader)
@@ -122,6 +141,7 @@ public struct Convention: Sendable {
         self.effectiveFrom = effectiveFrom
         self.effectiveUntil = effectiveUntil
         self.noticeDays = noticeDays
+        self.authorisedSignatories = authorisedSignatories
         self.disputeResolution = dispute
         self.governance = governance
         self.parties = parties
@@ -178,6 +198,10 @@ public struct ConventionParty: Sendable {
     public var contributions: [Contribution]
     public var signedAt: String?
     public var signatory: String?
+    /// The person who signed, when the signature named one.
+    public var personID: String?
+    /// The digest of the text the party signed.
+    public var textSHA256: String?
 
     /// Pledges are validated so that this sum stays within `Money.maximumCents`.
     public var contributionCents: Int64 { Money.sum(contributions.map(\.valueCents)) ?? Money.maximumCents }
@@ -189,7 +213,8 @@ public struct ConventionParty: Sendable {
             "partner_id": .string(partnerID),
             "contributions": .array(contributions.map { .object($0.json) }),
             "contribution_cents": .int(contributionCents), "delivered_cents": .int(deliveredCents),
-            "signed_at": signedAt.json, "signatory": signatory.json, "defaulting": .bool(defaulting),
+            "signed_at": signedAt.json, "signatory": signatory.json, "person_id": personID.json, "text_sha256": textSHA256.json,
+            "defaulting": .bool(defaulting),
         ]
     }
 
@@ -203,6 +228,8 @@ public struct ConventionParty: Sendable {
         contributions = try stored.records("contributions").map { record throws(CorruptRecord) in try Contribution(stored: record) }
         signedAt = try stored.optionalString("signed_at")
         signatory = try stored.optionalString("signatory")
+        personID = try stored.optionalString("person_id")
+        textSHA256 = try stored.optionalString("text_sha256")
     }
 
     init?(fields: JSONObject, prefix: String, previous: ConventionParty?, reader: inout FieldReader) {
@@ -234,6 +261,8 @@ public struct ConventionParty: Sendable {
         self.contributions = contributions
         self.signedAt = previous?.signedAt
         self.signatory = previous?.signatory
+        self.personID = previous?.personID
+        self.textSHA256 = previous?.textSHA256
     }
 }
 

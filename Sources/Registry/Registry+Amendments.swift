@@ -21,8 +21,9 @@ extension Registry {
                 throw RegistryError.conflict("An amendment is already awaiting signatures.")
             }
             let number = Int(try db.queryOne("SELECT ifnull(max(number), 0) + 1 AS n FROM amendments WHERE convention_id = ?", [id])?.int("n") ?? 1)
-            let amendment = Amendment(conventionID: id, number: number, summary: summary!, changes: changes!, createdAt: change.at.timestamp)
-            let resulting = try amendment.resultingText(of: convention, at: change.at)
+            let resulting = try Amendment.resultingText(of: convention, changes: changes!, at: change.at)
+            let amendment = Amendment(conventionID: id, number: number, summary: summary!, changes: changes!,
+                                      textSHA256: resulting.textSHA256, createdAt: change.at.timestamp)
             try checkReferences(resulting, db: db)
             try db.run("INSERT INTO amendments (convention_id, number, status, document) VALUES (?, ?, ?, ?)",
                        [id, number, amendment.status.rawValue, JSON.object(amendment.json).serialized()])
@@ -35,9 +36,9 @@ extension Registry {
 
     public func amendments(convention id: String, scope: Scope) throws -> [Amendment] {
         try read { db in
-            _ = try fetchConvention(id, scope: scope, db: db)
+            let convention = try fetchConvention(id, scope: scope, db: db)
             return try db.query("SELECT document FROM amendments WHERE convention_id = ? ORDER BY number", [id])
-                .map { row throws in try Amendment(conventionID: id, row: row) }
+                .map { row throws in Self.digested(try Amendment(conventionID: id, row: row), of: convention) }
         }
     }
 
@@ -53,17 +54,18 @@ extension Registry {
     /// The amendment, if `partner` (nil: any caller) may see it; otherwise a 404
     /// that says nothing of the convention.
     private func visibleAmendment(_ number: Int, of convention: Convention, to partner: String?, db: Connection) throws -> Amendment {
-        guard let partner, !convention.partnerIDs.contains(partner) else { return try fetchAmendment(convention.id, number: number, db: db) }
-        guard let amendment = try? fetchAmendment(convention.id, number: number, db: db), amendment.status == .awaitingSignatures,
+        guard let partner, !convention.partnerIDs.contains(partner) else { return try fetchAmendment(of: convention, number: number, db: db) }
+        guard let amendment = try? fetchAmendment(of: convention, number: number, db: db), amendment.status == .awaitingSignatures,
               (try? amendment.resultingText(of: convention, at: .now()))?.partnerIDs.contains(partner) == true
         else { throw RegistryError.notFound("No convention \(convention.id).") }
         return amendment
     }
 
-    /// A party of the resulting text signs; the last signature applies the
-    /// changes and makes a new revision.
+    /// A party of the resulting text signs the text it read; the last
+    /// signature applies the changes and makes a new revision.
     public func signAmendment(convention id: String, number: Int, fields: JSONObject, actingFor: String?, change: ChangeContext) throws -> Amendment {
-        let (partnerID, signatory) = try Self.signature(fields)
+        let request = try SignatureRequest(fields)
+        let partnerID = request.partnerID
         return try write(change) { db, audit in
             var convention = try fetchConvention(id, scope: .everything, db: db)
             var amendment = try visibleAmendment(number, of: convention, to: actingFor, db: db)
@@ -72,15 +74,23 @@ extension Registry {
                 throw RegistryError.invalidTransition("This amendment is no longer awaiting signatures.")
             }
             var resulting = try amendment.resultingText(of: convention, at: change.at)
+            try request.checkSigner(authorisedOnly: resulting.authorisedSignatories)
             guard resulting.partnerIDs.contains(partnerID) else {
                 throw RegistryError.conflict("Partner \(partnerID) is not a party to the amended convention.")
             }
             guard !amendment.signatures.contains(where: { $0.partnerID == partnerID }) else {
                 throw RegistryError.conflict("Partner \(partnerID) has already signed this amendment.")
             }
-            amendment.signatures.append((partnerID, signatory, change.at.timestamp))
+            let signer = try request.signer(on: change.at.date, db: db)
+            let digest = resulting.textSHA256
+            try request.checkText(digest)
+            amendment.textSHA256 = digest
+            amendment.signatures.append(AmendmentSignature(partnerID: partnerID, signatory: signer.signatory, personID: signer.personID,
+                                                           signedAt: change.at.timestamp, textSHA256: digest))
+            try request.recordSigner(signer.personID, convention: id, amendment: number, signedAt: change.at.timestamp, db: db)
             try audit.record("amendment.signed", entityType: "convention", entityID: id,
-                             changes: ["number": .int(Int64(number)), "partner_id": .string(partnerID), "signatory": .string(signatory)],
+                             changes: ["number": .int(Int64(number)), "partner_id": .string(partnerID), "signatory": .string(signer.signatory),
+                                       "person_id": signer.personID.json, "text_sha256": .string(digest)],
                              partners: resulting.partnerIDs)
             let signers = Set(amendment.signatures.map(\.partnerID))
             if resulting.partnerIDs.allSatisfy(signers.contains) {
@@ -88,6 +98,8 @@ extension Registry {
                     let signature = amendment.signatures.first { $0.partnerID == resulting.parties[index].partnerID }
                     resulting.parties[index].signedAt = signature?.signedAt
                     resulting.parties[index].signatory = signature?.signatory
+                    resulting.parties[index].personID = signature?.personID
+                    resulting.parties[index].textSHA256 = signature?.textSHA256
                 }
                 resulting.revision = convention.revision + 1
                 resulting.version = convention.version + 1
@@ -110,21 +122,18 @@ extension Registry {
     public func revisions(convention id: String, scope: Scope) throws -> [(revision: Int, text: String)] {
         try read { db in
             _ = try fetchConvention(id, scope: scope, db: db)
-            return try db.query("SELECT revision, document FROM convention_revisions WHERE convention_id = ? ORDER BY revision", [id])
-                .map { row throws in
-                    let stored = StoredRecord(row: row, table: "convention_revisions")
-                    return (Int(try stored.int("revision")), try stored.string("document"))
-                }
+            return try db.query("SELECT revision, document, text_sha256 FROM convention_revisions WHERE convention_id = ? ORDER BY revision", [id])
+                .map { row throws in (Int(try StoredRecord(row: row, table: "convention_revisions").int("revision")), try Self.servedRevision(row)) }
         }
     }
 
     public func revision(convention id: String, revision: Int, scope: Scope) throws -> String {
         try read { db in
             _ = try fetchConvention(id, scope: scope, db: db)
-            guard let row = try db.queryOne("SELECT document FROM convention_revisions WHERE convention_id = ? AND revision = ?", [id, revision]) else {
+            guard let row = try db.queryOne("SELECT document, text_sha256 FROM convention_revisions WHERE convention_id = ? AND revision = ?", [id, revision]) else {
                 throw RegistryError.notFound("Convention \(id) has no revision \(revision).")
             }
-            return try StoredRecord(row: row, table: "convention_revisions").string("document")
+            return try Self.servedRevision(row)
         }
     }
 
@@ -133,12 +142,22 @@ extension Registry {
         try read { db in
             _ = try fetchConvention(id, scope: scope, db: db)
             guard let row = try db.queryOne(
-                "SELECT document FROM convention_revisions WHERE convention_id = ? AND applied_on <= ? ORDER BY revision DESC LIMIT 1", [id, date]
+                "SELECT document, text_sha256 FROM convention_revisions WHERE convention_id = ? AND applied_on <= ? ORDER BY revision DESC LIMIT 1", [id, date]
             ) else {
                 throw RegistryError.notFound("Convention \(id) was not in force on \(date).")
             }
-            return try StoredRecord(row: row, table: "convention_revisions").string("document")
+            return try Self.servedRevision(row)
         }
+    }
+
+    /// A revision as served: its stored text, byte for byte, with its
+    /// `text_sha256` appended as the last member.
+    private static func servedRevision(_ row: Row) throws -> String {
+        let stored = StoredRecord(row: row, table: "convention_revisions")
+        let document = try stored.string("document")
+        let digest = try stored.string("text_sha256")
+        guard document.hasSuffix("}"), document.count > 2 else { throw CorruptRecord(description: "convention_revisions.document is not a JSON object") }
+        return document.dropLast() + ",\"text_sha256\":\"" + digest + "\"}"
     }
 
     /// DESCA: marks a party in breach as defaulting, or lifts it.
@@ -177,10 +196,20 @@ extension Registry {
         }
     }
 
-    private func fetchAmendment(_ id: String, number: Int, db: Connection) throws -> Amendment {
+    private func fetchAmendment(of convention: Convention, number: Int, db: Connection) throws -> Amendment {
+        let id = convention.id
         guard let row = try db.queryOne("SELECT document FROM amendments WHERE convention_id = ? AND number = ?", [id, number]) else {
             throw RegistryError.notFound("Convention \(id) has no amendment \(number).")
         }
-        return try Amendment(conventionID: id, row: row)
+        return Self.digested(try Amendment(conventionID: id, row: row), of: convention)
+    }
+
+    /// An amendment proposed before texts had digests learns its own from
+    /// the text it would produce (applied ones got theirs by migration 0004).
+    private static func digested(_ amendment: Amendment, of convention: Convention) -> Amendment {
+        guard amendment.textSHA256 == nil, amendment.status == .awaitingSignatures else { return amendment }
+        var digested = amendment
+        digested.textSHA256 = try? amendment.resultingText(of: convention, at: .now()).textSHA256
+        return digested
     }
 }

@@ -105,23 +105,36 @@ extension Registry {
         }
     }
 
-    /// A party signs. The last signature puts the convention in force as revision 1.
+    /// A party signs the text it read. The last signature puts the convention
+    /// in force as revision 1.
     public func signConvention(_ id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> ConventionView {
-        let (partnerID, signatory) = try Self.signature(fields)
+        let request = try SignatureRequest(fields)
+        let partnerID = request.partnerID
         return try transition(id, toward: .inForce, ifMatch: ifMatch, change: change, scope: actingFor.map(Scope.partner) ?? .everything,
                               refusal: { "Only a convention awaiting signatures can be signed (it is \($0.rawValue))." },
-                              before: { _ in try Self.checkActing(actingFor, for: partnerID) }) { convention, audit, db in
+                              before: { convention in
+                                  try Self.checkActing(actingFor, for: partnerID)
+                                  try request.checkSigner(authorisedOnly: convention.authorisedSignatories)
+                              }) { convention, audit, db in
             guard let index = convention.parties.firstIndex(where: { $0.partnerID == partnerID }) else {
                 throw RegistryError.conflict("Partner \(partnerID) is not a party to this convention.")
             }
             guard convention.parties[index].signedAt == nil else {
                 throw RegistryError.conflict("Partner \(partnerID) has already signed.")
             }
+            let signer = try request.signer(on: change.at.date, db: db)
+            let digest = convention.textSHA256
+            try request.checkText(digest)
             convention.parties[index].signedAt = change.at.timestamp
-            convention.parties[index].signatory = signatory
+            convention.parties[index].signatory = signer.signatory
+            convention.parties[index].personID = signer.personID
+            convention.parties[index].textSHA256 = digest
+            try request.recordSigner(signer.personID, convention: id, amendment: 0, signedAt: change.at.timestamp, db: db)
             let partners = convention.partnerIDs
             try audit.record("convention.signed", entityType: "convention", entityID: id,
-                             changes: ["partner_id": .string(partnerID), "signatory": .string(signatory)], partners: partners)
+                             changes: ["partner_id": .string(partnerID), "signatory": .string(signer.signatory),
+                                       "person_id": signer.personID.json, "text_sha256": .string(digest)],
+                             partners: partners)
             guard convention.parties.allSatisfy({ $0.signedAt != nil }) else { return }
             convention.status = .inForce
             convention.signedAt = change.at.timestamp
@@ -192,14 +205,6 @@ extension Registry {
         if let actingFor, actingFor != partnerID { throw RegistryError.forbidden("A partner key acts for its own partner only.") }
     }
 
-    static func signature(_ fields: JSONObject) throws -> (partnerID: String, signatory: String) {
-        var reader = FieldReader(fields, allowed: ["partner_id", "signatory"])
-        let partnerID = reader.string("partner_id", required: true)
-        let signatory = reader.string("signatory", required: true, maxLength: 300, trimmed: true)
-        try reader.check()
-        return (partnerID!, signatory!)
-    }
-
     func fetchConvention(_ id: String, scope: Scope, db: Connection) throws -> Convention {
         guard let row = try db.queryOne("SELECT document FROM conventions WHERE id = ?", [id], scopedBy: ScopeFilter.convention(scope, column: "conventions.id")) else { throw RegistryError.notFound("No convention \(id).") }
         return try Convention(row: row)
@@ -251,8 +256,8 @@ extension Registry {
         var text = convention.document
         text["updated_at"] = .string(at.timestamp)
         try db.run(
-            "INSERT INTO convention_revisions (convention_id, revision, applied_on, applied_at, document) VALUES (?, ?, ?, ?, ?)",
-            [convention.id, convention.revision, at.date, at.timestamp, JSON.object(text).serialized()]
+            "INSERT INTO convention_revisions (convention_id, revision, applied_on, applied_at, document, text_sha256) VALUES (?, ?, ?, ?, ?, ?)",
+            [convention.id, convention.revision, at.date, at.timestamp, JSON.object(text).serialized(), TextDigest.of(text)]
         )
     }
 }

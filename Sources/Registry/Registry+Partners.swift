@@ -71,9 +71,12 @@ extension Registry {
             // The partner's own keys go with it: a key bound to no partner could do nothing.
             let keys = try db.query("SELECT id FROM api_keys WHERE partner_id = ?", [id]).compactMap { $0.string("id") }
             try db.run("DELETE FROM api_keys WHERE partner_id = ?", [id])
+            // People stay; their affiliations to this partner go.
+            let people = try removeAffiliations(to: id, change: change, db: db)
             try db.run("DELETE FROM partners WHERE id = ?", [id])
             var changes = current.json
             if !keys.isEmpty { changes["api_keys_removed"] = .array(keys.map(JSON.string)) }
+            if !people.isEmpty { changes["affiliations_removed"] = .array(people.map(JSON.string)) }
             try audit.record("partner.deleted", entityType: "partner", entityID: id, changes: .object(changes), partners: [id])
         }
     }

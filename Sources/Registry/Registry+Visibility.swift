@@ -18,6 +18,10 @@ extension Registry {
         exists("SELECT 1 FROM indicators i WHERE i.id = ?", id, ScopeFilter.project(scope, column: "i.project_id"))
     }
 
+    public func isVisible(person id: String, scope: Scope) -> Bool {
+        exists("SELECT 1 FROM people WHERE people.id = ?", id, ScopeFilter.person(scope, column: "people.id"))
+    }
+
     private func exists(_ sql: String, _ id: String, _ condition: ScopeFilter.Condition?) -> Bool {
         ((try? read { db in try db.queryOne(sql, [id], scopedBy: condition) }) ?? nil) != nil
     }

@@ -17,6 +17,17 @@ enum ScopeFilter {
         return ("EXISTS (SELECT 1 FROM convention_parties cp WHERE cp.convention_id = \(column) AND cp.partner_id = ?)", [partner])
     }
 
+    /// A condition on a person row whose id is in `column`: the people affiliated
+    /// (at any date) to the partner or to a co-party of one of its conventions.
+    static func person(_ scope: Scope, column: String) -> Condition? {
+        guard let partner = scope.partnerID else { return nil }
+        return ("""
+            EXISTS (SELECT 1 FROM person_affiliations pa WHERE pa.person_id = \(column) AND (pa.partner_id = ? OR pa.partner_id IN (
+                SELECT co.partner_id FROM convention_parties own JOIN convention_parties co ON co.convention_id = own.convention_id
+                WHERE own.partner_id = ?)))
+            """, [partner, partner])
+    }
+
     /// A condition on an audit row whose seq is in `column`.
     static func audit(_ scope: Scope, column: String) -> Condition? {
         guard let partner = scope.partnerID else { return nil }

@@ -66,6 +66,7 @@ struct StoredRecord {
     func optionalInt(_ key: String) throws(CorruptRecord) -> Int64? { try optional(key, "an integer", \.intValue) }
     func double(_ key: String) throws(CorruptRecord) -> Double { try required(key, "a number", \.doubleValue) }
     func optionalDouble(_ key: String) throws(CorruptRecord) -> Double? { try optional(key, "a number", \.doubleValue) }
+    func optionalBool(_ key: String) throws(CorruptRecord) -> Bool? { try optional(key, "true or false", \.boolValue) }
     func object(_ key: String) throws(CorruptRecord) -> JSONObject { try required(key, "an object", \.objectValue) }
     func array(_ key: String) throws(CorruptRecord) -> [JSON] { try required(key, "an array", \.arrayValue) }
     /// Any JSON value, `null` included.

@@ -66,7 +66,7 @@ public final class Connection {
     }
 
     /// The open handle, or a misuse error once the connection is closed.
-    private func openHandle() throws -> OpaquePointer {
+    func openHandle() throws -> OpaquePointer {
         guard let handle else { throw SQLiteError.misuse("the connection to \(path) is closed") }
         return handle
     }

@@ -31,7 +31,7 @@ final class LiveServer {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         databasePath = self.directory.appendingPathComponent("entente.sqlite").path
         pool = try DatabasePool(path: databasePath)
-        _ = try pool.write { try Migrator(directory: Self.migrationsFolder).migrate($0) }
+        _ = try pool.write { try Registry.migrate($0, with: Migrator(directory: Self.migrationsFolder)) }
         registry = Registry(pool: pool)
         adminToken = try registry.createKey(name: "test admin", role: .admin, partnerID: nil).token
         logPipe = try LogCapture()

@@ -19,7 +19,7 @@ final class TestStore {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("entente-registry-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pool = try DatabasePool(path: directory.appendingPathComponent("entente.sqlite").path)
-        let applied = try pool.write { try Migrator(directory: Self.migrationsFolder).migrate($0) }
+        let applied = try pool.write { try Registry.migrate($0, with: Migrator(directory: Self.migrationsFolder)) }
         guard !applied.isEmpty else { throw StoreFailure("no migration found in \(Self.migrationsFolder)") }
         registry = Registry(pool: pool)
     }
