@@ -121,7 +121,7 @@ common=(
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
     --exclude-operation-id createWebhook
     --seed "$seed"
-    --workers 2
+    --workers 1
     --request-timeout 10
     --generation-database none
     --suppress-health-check too_slow,filter_too_much,data_too_large

@@ -29,6 +29,7 @@ public final class EntenteAPI: HTTPResponder {
         Self.addPeopleRoutes(to: &table)
         Self.addProjectRoutes(to: &table)
         Self.addConventionRoutes(to: &table)
+        Self.addObligationRoutes(to: &table)
         Self.addGovernanceRoutes(to: &table)
         Self.addIndicatorRoutes(to: &table)
         Self.addAuditRoutes(to: &table)
@@ -94,7 +95,8 @@ public final class EntenteAPI: HTTPResponder {
                 try authorize(caller, endpoint: endpoint, parameters: parameters)
                 principal = caller
             }
-            let context = RequestContext(request: request, parameters: parameters, query: try QueryParameters(request.query), principal: principal)
+            let context = RequestContext(request: request, parameters: parameters, query: try QueryParameters(request.query), principal: principal,
+                                         now: registry.clock.now())
             return try endpoint.handler(self, context)
         } catch let error as APIError {
             return error.response

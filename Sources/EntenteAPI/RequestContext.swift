@@ -10,6 +10,8 @@ struct RequestContext {
     let query: QueryParameters
     /// nil on open routes only.
     let principal: Principal?
+    /// When the request is handled, by the registry's clock.
+    let now: Instant
 
     var scope: Scope { principal?.scope ?? .everything }
 
@@ -24,7 +26,7 @@ struct RequestContext {
 
     /// The audit context of a write made by this request.
     var change: ChangeContext {
-        ChangeContext(actor: principal?.keyID ?? "anonymous", requestID: request.requestID)
+        ChangeContext(actor: principal?.keyID ?? "anonymous", requestID: request.requestID, at: now)
     }
 
     /// The path parameter `name` of the route (`{id}`). A route that lacks it

@@ -68,6 +68,9 @@ public final class WebhookDeliverer: Sendable {
                     do { try registry.fireExpiringNotices() } catch {
                         log.write(level: "error", "expiry check failed", [("error", "\(error)")])
                     }
+                    do { try registry.settleDueDates() } catch {
+                        log.write(level: "error", "due-date check failed", [("error", "\(error)")])
+                    }
                 }
                 do { try registry.closeDueDecisions() } catch {
                     log.write(level: "error", "closing due decisions failed", [("error", "\(error)")])

@@ -1,3 +1,4 @@
+import Locks
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,5 +34,24 @@ public struct Instant: Sendable, Equatable {
     private static func pad(_ n: Int, _ width: Int = 2) -> String {
         let s = String(n)
         return String(repeating: "0", count: max(0, width - s.count)) + s
+    }
+}
+
+/// Where the registry reads the time: the system clock, or, in tests, an
+/// instant set by hand so that every date rule can be tested at its
+/// boundaries without sleeping.
+public final class RegistryClock: Sendable {
+    private let fixed = Locked<Instant?>(nil)
+
+    public init() {}
+
+    /// The set instant, or the system's time.
+    public func now() -> Instant {
+        fixed.withLock { $0 } ?? Instant.now()
+    }
+
+    /// Stops the clock at `instant` (nil: back to the system's time).
+    public func set(_ instant: Instant?) {
+        fixed.withLock { $0 = instant }
     }
 }

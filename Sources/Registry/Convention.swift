@@ -61,7 +61,7 @@ public struct Convention: Sendable {
             "notice_days": noticeDays.map(JSON.int) ?? .null, "authorised_signatories": .bool(authorisedSignatories),
             "expired": .bool(effectiveUntil.map { $0 < today } ?? false),
             "dispute_resolution": .object(disputeResolution), "governance": .object(governance),
-            "parties": .array(parties.map { .object($0.json(defaulting: defaulting.contains($0.partnerID))) }),
+            "parties": .array(parties.map { .object($0.json(defaulting: defaulting.contains($0.partnerID), dueBy: status == .inForce ? today : nil)) }),
             "revision": .int(Int64(revision)), "signed_at": signedAt.json,
             "terminated_on": terminatedOn.json, "termination_reason": terminationReason.json,
             "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
@@ -208,19 +208,30 @@ public struct ConventionParty: Sendable {
     /// Saturates at `Money.maximumCents` (deliveries may exceed the pledges).
     public var deliveredCents: Int64 { Money.sum(contributions.map(\.deliveredCents)) ?? Money.maximumCents }
 
-    func json(defaulting: Bool) -> JSONObject {
+    /// Amounts fall due only while the convention is in force (`dueBy` is then today).
+    func json(defaulting: Bool, dueBy today: String?) -> JSONObject {
         [
             "partner_id": .string(partnerID),
-            "contributions": .array(contributions.map { .object($0.json) }),
+            "contributions": .array(contributions.map { .object($0.json(dueBy: today)) }),
             "contribution_cents": .int(contributionCents), "delivered_cents": .int(deliveredCents),
+            "due_cents": .int(dueCents(by: today)), "overdue_cents": .int(overdueCents(by: today)),
             "signed_at": signedAt.json, "signatory": signatory.json, "person_id": personID.json, "text_sha256": textSHA256.json,
             "defaulting": .bool(defaulting),
         ]
     }
 
+    /// What the party's instalments have made due by `today` (nil: nothing is due).
+    func dueCents(by today: String?) -> Int64 {
+        Money.sum(contributions.map { $0.dueCents(by: today) }) ?? Money.maximumCents
+    }
+
+    func overdueCents(by today: String?) -> Int64 {
+        Money.sum(contributions.map { $0.overdueCents(by: today) }) ?? Money.maximumCents
+    }
+
     var writableJSON: JSONObject {
         ["partner_id": .string(partnerID),
-         "contributions": .array(contributions.map { .object(["id": .string($0.id), "kind": .string($0.kind), "description": .string($0.description), "value_cents": .int($0.valueCents)]) })]
+         "contributions": .array(contributions.map { .object($0.writableJSON) })]
     }
 
     init(stored: StoredRecord) throws(CorruptRecord) {
@@ -242,17 +253,18 @@ public struct ConventionParty: Sendable {
                 inner.fail("contributions[\(index)]", "must be an object")
                 continue
             }
-            var c = FieldReader(object, prefix: itemPrefix, allowed: ["id", "kind", "description", "value_cents"])
+            var c = FieldReader(object, prefix: itemPrefix, allowed: ["id", "kind", "description", "value_cents", "instalments"])
             let id = c.string("id")
             let kind = c.oneOf("kind", Convention.contributionKinds, required: true)
             let description = c.string("description", required: true, maxLength: 2000, trimmed: true, freeText: true)
             let value = c.integer("value_cents", required: true, minimum: 0, maximum: Money.maximumCents)
+            let instalments = Instalment.schedule(c.array("instalments"), pledge: value, reader: &c)
             let kept = id.flatMap { id in previous?.contributions.first { $0.id == id } }
             if id != nil && kept == nil { c.fail("id", "no such contribution of this party") }
             inner.absorb(c.errors)
             if let kind, let description, let value, id == nil || kept != nil {
                 contributions.append(Contribution(id: kept?.id ?? Identifier.make("ctb"), kind: kind, description: description,
-                                                  valueCents: value, deliveredCents: kept?.deliveredCents ?? 0))
+                                                  valueCents: value, instalments: instalments, deliveredCents: kept?.deliveredCents ?? 0))
             }
         }
         reader.absorb(inner.errors)
@@ -272,18 +284,38 @@ public struct Contribution: Sendable {
     public var kind: String
     public var description: String
     public var valueCents: Int64
+    /// When the pledge is to be paid (API.md §14); empty: no schedule.
+    public var instalments: [Instalment]
     public var deliveredCents: Int64
 
-    var json: JSONObject {
+    /// `due_cents` and `overdue_cents` as of `today` (nil: nothing is due).
+    func json(dueBy today: String?) -> JSONObject {
         ["id": .string(id), "kind": .string(kind), "description": .string(description),
-         "value_cents": .int(valueCents), "delivered_cents": .int(deliveredCents)]
+         "value_cents": .int(valueCents), "instalments": .array(instalments.map { .object($0.json) }),
+         "delivered_cents": .int(deliveredCents), "due_cents": .int(dueCents(by: today)), "overdue_cents": .int(overdueCents(by: today))]
     }
 
-    init(id: String, kind: String, description: String, valueCents: Int64, deliveredCents: Int64) {
+    var writableJSON: JSONObject {
+        ["id": .string(id), "kind": .string(kind), "description": .string(description), "value_cents": .int(valueCents),
+         "instalments": .array(instalments.map { .object($0.json) })]
+    }
+
+    /// What the instalments due on or before `today` add up to.
+    func dueCents(by today: String?) -> Int64 {
+        guard let today else { return 0 }
+        return instalments.filter { $0.dueOn <= today }.reduce(0) { $0 + $1.valueCents }
+    }
+
+    func overdueCents(by today: String?) -> Int64 {
+        max(0, dueCents(by: today) - deliveredCents)
+    }
+
+    init(id: String, kind: String, description: String, valueCents: Int64, instalments: [Instalment], deliveredCents: Int64) {
         self.id = id
         self.kind = kind
         self.description = description
         self.valueCents = valueCents
+        self.instalments = instalments
         self.deliveredCents = deliveredCents
     }
 
@@ -292,6 +324,58 @@ public struct Contribution: Sendable {
         kind = try stored.string("kind")
         description = try stored.string("description")
         valueCents = try stored.int("value_cents")
+        instalments = try stored.optionalRecords("instalments").map { record throws(CorruptRecord) in try Instalment(stored: record) }
         deliveredCents = try stored.int("delivered_cents")
+    }
+}
+
+/// One payment of a pledge: how much, and by when.
+public struct Instalment: Sendable {
+    public let dueOn: String
+    public let valueCents: Int64
+
+    var json: JSONObject { ["due_on": .string(dueOn), "value_cents": .int(valueCents)] }
+
+    init(stored: StoredRecord) throws(CorruptRecord) {
+        dueOn = try stored.string("due_on")
+        valueCents = try stored.int("value_cents")
+    }
+
+    private init(dueOn: String, valueCents: Int64) {
+        self.dueOn = dueOn
+        self.valueCents = valueCents
+    }
+
+    /// Validates a schedule: dated instalments, at most one a day, that add
+    /// up to the pledge (422 on `instalments` otherwise); kept in date order.
+    static func schedule(_ items: [JSON]?, pledge: Int64?, reader: inout FieldReader) -> [Instalment] {
+        guard let items else { return [] }
+        var schedule: [Instalment] = []
+        var complete = true
+        for (index, item) in items.enumerated() {
+            guard let object = item.objectValue else {
+                reader.fail("instalments[\(index)]", "must be an object")
+                complete = false
+                continue
+            }
+            var inner = FieldReader(object, prefix: reader.prefix + "instalments[\(index)].", allowed: ["due_on", "value_cents"])
+            let dueOn = inner.date("due_on", required: true)
+            let value = inner.integer("value_cents", required: true, minimum: 1, maximum: Money.maximumCents)
+            if let dueOn, let value, inner.errors.isEmpty {
+                schedule.append(Instalment(dueOn: dueOn, valueCents: value))
+            } else {
+                complete = false
+            }
+            reader.absorb(inner.errors)
+        }
+        guard complete else { return [] }
+        schedule.sort { $0.dueOn < $1.dueOn }
+        if zip(schedule, schedule.dropFirst()).contains(where: { $0.dueOn == $1.dueOn }) {
+            reader.fail("instalments", "at most one instalment a day")
+        }
+        if let pledge, !schedule.isEmpty, Money.sum(schedule.map(\.valueCents)) != pledge {
+            reader.fail("instalments", "must add up to value_cents (\(pledge))")
+        }
+        return schedule
     }
 }

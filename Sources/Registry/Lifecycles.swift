@@ -33,3 +33,22 @@ public enum DeliveryStatus: String, Sendable, CaseIterable {
 
     public func canMove(to next: DeliveryStatus) -> Bool { self == .pending }
 }
+
+/// An obligation's lifecycle: pending → fulfilled. `overdue` is how a
+/// pending obligation reads once its `due_on` has passed; it is not stored.
+public enum ObligationStatus: String, Sendable, CaseIterable {
+    case pending, fulfilled, overdue
+
+    /// A pending obligation, overdue or not, may be fulfilled; nothing else moves.
+    public func canMove(to next: ObligationStatus) -> Bool {
+        (self == .pending || self == .overdue) && next == .fulfilled
+    }
+}
+
+/// A breach notice's lifecycle: open → cured, or open → lapsed once its
+/// `cure_deadline` passes (read so at once, persisted by the background job).
+public enum BreachNoticeStatus: String, Sendable, CaseIterable {
+    case open, cured, lapsed
+
+    public func canMove(to next: BreachNoticeStatus) -> Bool { self == .open && next != .open }
+}

@@ -56,7 +56,7 @@ extension Registry {
     private func visibleAmendment(_ number: Int, of convention: Convention, to partner: String?, db: Connection) throws -> Amendment {
         guard let partner, !convention.partnerIDs.contains(partner) else { return try fetchAmendment(of: convention, number: number, db: db) }
         guard let amendment = try? fetchAmendment(of: convention, number: number, db: db), amendment.status == .awaitingSignatures,
-              (try? amendment.resultingText(of: convention, at: .now()))?.partnerIDs.contains(partner) == true
+              (try? amendment.resultingText(of: convention, at: clock.now()))?.partnerIDs.contains(partner) == true
         else { throw RegistryError.notFound("No convention \(convention.id).") }
         return amendment
     }
@@ -171,6 +171,8 @@ extension Registry {
             try FieldReader(fields, allowed: ["reason"]).check()
         }
         return try write(change) { db, audit in
+            // A lapsed notice's default is recorded first, so lifting it lifts it for good.
+            try lapseDueNotices(convention: id, db: db, audit: audit)
             var convention = try fetchConvention(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: convention.version)
             guard convention.partnerIDs.contains(partnerID) else {
@@ -209,7 +211,7 @@ extension Registry {
     private static func digested(_ amendment: Amendment, of convention: Convention) -> Amendment {
         guard amendment.textSHA256 == nil, amendment.status == .awaitingSignatures else { return amendment }
         var digested = amendment
-        digested.textSHA256 = try? amendment.resultingText(of: convention, at: .now()).textSHA256
+        digested.textSHA256 = try? amendment.resultingText(of: convention, at: Instant(epochSeconds: 0)).textSHA256
         return digested
     }
 }

@@ -68,6 +68,7 @@ extension Registry {
     /// (`includeAdministration`), like the resources themselves.
     public func audit(_ filter: AuditFilter, scope: Scope, includeAdministration: Bool, page: PageRequest) throws -> Page<AuditEntry> {
         try closeDueDecisions()
+        try settleDueDates()
         return try read { db in
             var query = ListQuery("SELECT * FROM audit")
             query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
@@ -84,6 +85,7 @@ extension Registry {
     /// poller always has a place to resume.
     public func events(after: Int64, limit: Int, scope: Scope, includeAdministration: Bool) throws -> (entries: [AuditEntry], cursor: Int64) {
         try closeDueDecisions()
+        try settleDueDates()
         return try read { db in
             var query = ListQuery("SELECT * FROM audit")
             query.filter(ScopeFilter.audit(scope, column: "audit.seq"))

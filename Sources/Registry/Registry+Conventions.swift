@@ -20,8 +20,10 @@ public struct ConventionFilter: Sendable {
 public struct ConventionView: Sendable {
     public let convention: Convention
     public let defaulting: Set<String>
+    /// The date `expired` and the amounts due are judged on.
+    public let today: String
 
-    public func json(today: String = Instant.now().date) -> JSONObject {
+    public func json() -> JSONObject {
         convention.json(today: today, defaulting: defaulting)
     }
 
@@ -36,7 +38,7 @@ extension Registry {
             try saveConvention(convention, db: db, inserting: true)
             try audit.record("convention.created", entityType: "convention", entityID: convention.id,
                              changes: .object(convention.document), partners: convention.partnerIDs)
-            return ConventionView(convention: convention, defaulting: [])
+            return ConventionView(convention: convention, defaulting: [], today: change.at.date)
         }
     }
 
@@ -44,8 +46,9 @@ extension Registry {
         try read { db in try view(try fetchConvention(id, scope: scope, db: db), db: db) }
     }
 
-    public func conventions(_ filter: ConventionFilter, scope: Scope, page: PageRequest, today: Instant = .now()) throws -> Page<ConventionView> {
-        try read { db in
+    public func conventions(_ filter: ConventionFilter, scope: Scope, page: PageRequest) throws -> Page<ConventionView> {
+        let today = clock.now()
+        return try read { db in
             var query = ListQuery("SELECT seq, document FROM conventions")
             query.filter(ScopeFilter.convention(scope, column: "conventions.id"))
             if let project = filter.projectID { query.filter("project_id = ?", project) }
@@ -211,11 +214,16 @@ extension Registry {
     }
 
     func view(_ convention: Convention, db: Connection) throws -> ConventionView {
-        ConventionView(convention: convention, defaulting: try defaultingParties(convention.id, db: db))
+        ConventionView(convention: convention, defaulting: try defaultingParties(convention.id, db: db), today: clock.now().date)
     }
 
+    /// The parties marked defaulting, and those whose breach notice has
+    /// lapsed (defaulting from the deadline on, before the job records it).
     func defaultingParties(_ conventionID: String, db: Connection) throws -> Set<String> {
-        Set(try db.query("SELECT partner_id FROM party_defaults WHERE convention_id = ?", [conventionID]).compactMap { $0.string("partner_id") })
+        Set(try db.query("""
+            SELECT partner_id FROM party_defaults WHERE convention_id = ?1
+            UNION SELECT partner_id FROM breach_notices WHERE convention_id = ?1 AND status = 'open' AND cure_deadline < ?2
+            """, [conventionID, clock.now().timestamp]).compactMap { $0.string("partner_id") })
     }
 
     /// The project and every party must exist (422 otherwise).

@@ -103,14 +103,14 @@ extension Registry {
     /// loop calls it, and so do the audit and event feeds before they read).
     public func closeDueDecisions() throws {
         let due = try read { db in
-            try db.query("SELECT id FROM decisions WHERE status = ? AND closes_at <= ?", [DecisionStatus.open.rawValue, Instant.now().timestamp]).compactMap { $0.string("id") }
+            try db.query("SELECT id FROM decisions WHERE status = ? AND closes_at <= ?", [DecisionStatus.open.rawValue, clock.now().timestamp]).compactMap { $0.string("id") }
         }
         try closeIfDue(decisionIDs: due)
     }
 
     /// Persists the closing of decisions whose `closes_at` has passed, as of that moment.
     func closeIfDue(decisionIDs: [String]) throws {
-        let now = Instant.now()
+        let now = clock.now()
         for id in decisionIDs {
             let due = try read { db in
                 try db.queryOne("SELECT closes_at FROM decisions WHERE id = ? AND status = ? AND closes_at <= ?", [id, DecisionStatus.open.rawValue, now.timestamp])?.string("closes_at")

@@ -22,6 +22,14 @@ extension Registry {
         exists("SELECT 1 FROM people WHERE people.id = ?", id, ScopeFilter.person(scope, column: "people.id"))
     }
 
+    public func isVisible(obligation id: String, scope: Scope) -> Bool {
+        exists("SELECT 1 FROM obligations o WHERE o.id = ?", id, ScopeFilter.convention(scope, column: "o.convention_id"))
+    }
+
+    public func isVisible(breachNotice id: String, scope: Scope) -> Bool {
+        exists("SELECT 1 FROM breach_notices b WHERE b.id = ?", id, ScopeFilter.convention(scope, column: "b.convention_id"))
+    }
+
     private func exists(_ sql: String, _ id: String, _ condition: ScopeFilter.Condition?) -> Bool {
         ((try? read { db in try db.queryOne(sql, [id], scopedBy: condition) }) ?? nil) != nil
     }

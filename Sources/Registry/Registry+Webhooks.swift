@@ -85,7 +85,8 @@ extension Registry {
 
     /// Fires `convention.expiring` once for each convention in force whose
     /// notice window (`notice_days` before `effective_until`) has opened.
-    public func fireExpiringNotices(today: Instant = .now()) throws {
+    public func fireExpiringNotices() throws {
+        let today = clock.now()
         let due = try read { db in
             try db.query("""
                 SELECT id, document FROM conventions c

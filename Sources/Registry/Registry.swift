@@ -8,6 +8,8 @@ import Synchronization
 public final class Registry: Sendable {
     let pool: DatabasePool
     private let commits: GroupCommit
+    /// The time every rule is judged by (API.md's "today" and "now").
+    public let clock: RegistryClock
     /// Time spent reading and writing, for `/metrics`.
     public let timings = DatabaseTimings()
     /// Set when a write failed because of the storage (full disk, read-only
@@ -15,8 +17,9 @@ public final class Registry: Sendable {
     /// meanwhile, and probes with a write of its own until one commits.
     private let writesFailing = Atomic<Bool>(false)
 
-    public init(pool: DatabasePool) {
+    public init(pool: DatabasePool, clock: RegistryClock = RegistryClock()) {
         self.pool = pool
+        self.clock = clock
         self.commits = GroupCommit(pool: pool)
     }
 
@@ -55,7 +58,7 @@ public final class Registry: Sendable {
     public func isReady() -> Bool {
         guard (try? read({ db in try db.queryOne("SELECT 1") })) != nil else { return false }
         guard writesFailing.load(ordering: .relaxed) else { return true }
-        let probe = ChangeContext(actor: "system", requestID: "readyz")
+        let probe = ChangeContext(actor: "system", requestID: "readyz", at: clock.now())
         return (try? write(probe) { db, _ in
             try db.run("INSERT INTO readiness_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at",
                            [probe.at.timestamp])

@@ -95,6 +95,12 @@ struct StoredRecord {
         return objects.enumerated().map { StoredRecord(document: $1, source: "\(source).\(key)[\($0)]") }
     }
 
+    /// An array of objects that older documents may lack (read as empty).
+    func optionalRecords(_ key: String) throws(CorruptRecord) -> [StoredRecord] {
+        guard let value = values[key], !value.isNull else { return [] }
+        return try records(key)
+    }
+
     /// A text column holding JSON (`expertise`, `events`, `changes`), parsed.
     func parsedJSON(_ key: String) throws(CorruptRecord) -> JSON {
         guard let parsed = try? JSON.parse(try string(key)) else { throw corrupt(key, "JSON text") }

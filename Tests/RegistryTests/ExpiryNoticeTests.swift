@@ -27,23 +27,29 @@ final class ExpiryNoticeTests: XCTestCase {
             XCTAssertEqual(try notices(store, id), 0, "nothing fires while the window is closed (at signature)")
         }
 
-        try store.registry.fireExpiringNotices(today: today)
+        store.registry.clock.set(today)
+        try store.registry.fireExpiringNotices()
         XCTAssertEqual(try notices(store, thirty), 1, "notice_days 30, ends in 10 days: fires")
         XCTAssertEqual(try notices(store, five), 0, "notice_days 5, ends in 10 days: not yet")
         XCTAssertEqual(try notices(store, none), 0, "no notice_days: never")
         XCTAssertEqual(try notices(store, expired), 0, "already expired: never")
         XCTAssertEqual(try notices(store, lastDay), 1, "notice_days 0 on its last day: fires")
 
-        try store.registry.fireExpiringNotices(today: today)
-        try store.registry.fireExpiringNotices(today: today.adding(days: 1))
+        store.registry.clock.set(today)
+        try store.registry.fireExpiringNotices()
+        store.registry.clock.set(today.adding(days: 1))
+        try store.registry.fireExpiringNotices()
         XCTAssertEqual(try notices(store, thirty), 1, "fires once per convention")
         XCTAssertEqual(try notices(store, lastDay), 1)
 
-        try store.registry.fireExpiringNotices(today: today.adding(days: 4))
+        store.registry.clock.set(today.adding(days: 4))
+        try store.registry.fireExpiringNotices()
         XCTAssertEqual(try notices(store, five), 0, "6 days before the end, a 5-day notice has not opened")
-        try store.registry.fireExpiringNotices(today: today.adding(days: 5))
+        store.registry.clock.set(today.adding(days: 5))
+        try store.registry.fireExpiringNotices()
         XCTAssertEqual(try notices(store, five), 1, "5 days before the end it fires")
-        try store.registry.fireExpiringNotices(today: today.adding(days: 9))
+        store.registry.clock.set(today.adding(days: 9))
+        try store.registry.fireExpiringNotices()
         XCTAssertEqual(try notices(store, five), 1)
         XCTAssertEqual(try notices(store, thirty), 1)
         XCTAssertEqual(try notices(store, none), 0)
@@ -69,8 +75,10 @@ final class ExpiryNoticeTests: XCTestCase {
         let store = try TestStore()
         let id = try store.conventionInForce(effectiveUntil: today.adding(days: 10).date, noticeDays: 30, signedAt: today)
         XCTAssertEqual(try notices(store, id), 1)
-        try store.registry.fireExpiringNotices(today: today)
-        try store.registry.fireExpiringNotices(today: today.adding(days: 3))
+        store.registry.clock.set(today)
+        try store.registry.fireExpiringNotices()
+        store.registry.clock.set(today.adding(days: 3))
+        try store.registry.fireExpiringNotices()
         XCTAssertEqual(try notices(store, id), 1)
     }
 
@@ -80,7 +88,8 @@ final class ExpiryNoticeTests: XCTestCase {
         let id = try store.conventionInForce(effectiveUntil: today.adding(days: 10).date, noticeDays: 30, signedAt: signed)
         _ = try store.registry.terminateConvention(id, fields: ["reason": "Fin anticipée", "effective_on": .string(signed.adding(days: 1).date)],
                                                    ifMatch: nil, change: store.change(at: signed.adding(days: 1)))
-        try store.registry.fireExpiringNotices(today: today)
+        store.registry.clock.set(today)
+        try store.registry.fireExpiringNotices()
         XCTAssertEqual(try notices(store, id), 0)
     }
 }

@@ -1,0 +1,45 @@
+import JSON
+import SQLite
+
+/// A partner's record as a partner under one convention (API.md §14).
+public struct Standing: Sendable {
+    public let conventionID: String
+    public let overdueCents: Int64
+    public let overdueObligations: Int
+    public let openNotices: Int
+    public let defaulting: Bool
+
+    public var json: JSONObject {
+        ["convention_id": .string(conventionID), "overdue_cents": .int(overdueCents),
+         "overdue_obligations": .int(Int64(overdueObligations)), "open_notices": .int(Int64(openNotices)),
+         "defaulting": .bool(defaulting)]
+    }
+}
+
+extension Registry {
+    /// The partner's standing under each convention it is party to, oldest
+    /// first; a partner key sees the conventions of its own world only.
+    public func standing(partner partnerID: String, scope: Scope) throws -> [Standing] {
+        let now = clock.now()
+        return try read { db in
+            _ = try fetchPartner(partnerID, db: db)
+            var query = ListQuery("SELECT c.seq, c.document FROM conventions c")
+            query.filter("EXISTS (SELECT 1 FROM convention_parties p WHERE p.convention_id = c.id AND p.partner_id = ?)", partnerID)
+            query.filter(ScopeFilter.convention(scope, column: "c.id"))
+            return try query.run(db, seqColumn: "c.seq", page: PageRequest(unlimited: true)).map { row in
+                let convention = try Convention(row: row)
+                let party = convention.parties.first { $0.partnerID == partnerID }
+                let overdueObligations = try db.queryOne("""
+                    SELECT count(*) AS n FROM obligations WHERE convention_id = ? AND partner_id = ? AND status = 'pending' AND due_on < ?
+                    """, [convention.id, partnerID, now.date])?.int("n") ?? 0
+                let openNotices = try db.queryOne("""
+                    SELECT count(*) AS n FROM breach_notices WHERE convention_id = ? AND partner_id = ? AND status = 'open' AND cure_deadline >= ?
+                    """, [convention.id, partnerID, now.timestamp])?.int("n") ?? 0
+                return Standing(conventionID: convention.id,
+                                overdueCents: party?.overdueCents(by: convention.status == .inForce ? now.date : nil) ?? 0,
+                                overdueObligations: Int(overdueObligations), openNotices: Int(openNotices),
+                                defaulting: try defaultingParties(convention.id, db: db).contains(partnerID))
+            }
+        }
+    }
+}
