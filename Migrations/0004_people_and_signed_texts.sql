@@ -41,15 +41,21 @@ CREATE INDEX person_signatures_person ON person_signatures (person_id);
 ALTER TABLE convention_revisions ADD COLUMN text_sha256 TEXT;
 UPDATE convention_revisions SET text_sha256 = entente_text_sha256(document);
 
--- Signatures made before this migration: each signed the text of the first
--- revision that came into force at or after it (the revision its signature
--- completed), or, on a convention still awaiting signatures, its current text.
+-- Signatures made before this migration. A party's entry keeps the signature
+-- it gave, so it signed the first revision whose stored text holds that very
+-- signature (same partner, same signed_at): the revision its signature
+-- completed. Revisions are matched by their texts, not by applied_at >=
+-- signed_at, because instants are to the second and several revisions may
+-- come into force within one. A signature no revision holds was given on a
+-- convention still awaiting signatures: it signed the current text.
 UPDATE conventions SET document = json_set(document, '$.parties', (
     SELECT json_group_array(
         CASE WHEN json_extract(p.value, '$.signed_at') IS NULL THEN json(p.value)
         ELSE json_set(p.value, '$.text_sha256', coalesce(
-            (SELECT r.text_sha256 FROM convention_revisions r
-             WHERE r.convention_id = conventions.id AND r.applied_at >= json_extract(p.value, '$.signed_at')
+            (SELECT r.text_sha256 FROM convention_revisions r, json_each(r.document, '$.parties') AS rp
+             WHERE r.convention_id = conventions.id
+               AND json_extract(rp.value, '$.partner_id') = json_extract(p.value, '$.partner_id')
+               AND json_extract(rp.value, '$.signed_at') = json_extract(p.value, '$.signed_at')
              ORDER BY r.revision LIMIT 1),
             entente_text_sha256(conventions.document)))
         END)
@@ -57,12 +63,17 @@ UPDATE conventions SET document = json_set(document, '$.parties', (
 WHERE EXISTS (SELECT 1 FROM json_each(conventions.document, '$.parties') AS p WHERE json_extract(p.value, '$.signed_at') IS NOT NULL);
 
 -- Applied amendments: their signatures and the amendment itself carry the
--- digest of the revision they produced.
+-- digest of the revision they produced. Amendments apply one at a time, in
+-- the order of their numbers, each making the next revision after 1: the
+-- n-th applied amendment made revision n + 1 (applied_at, to the second,
+-- cannot tell apart two applied within one second).
 UPDATE amendments SET document = (
     WITH produced AS (
         SELECT r.text_sha256 AS digest FROM convention_revisions r
-        WHERE r.convention_id = amendments.convention_id AND r.applied_at = json_extract(amendments.document, '$.applied_at')
-        ORDER BY r.revision DESC LIMIT 1)
+        WHERE r.convention_id = amendments.convention_id
+          AND r.revision = 1 + (SELECT count(*) FROM amendments AS earlier
+                                WHERE earlier.convention_id = amendments.convention_id AND earlier.status = 'applied'
+                                  AND earlier.number <= amendments.number))
     SELECT json_set(amendments.document,
         '$.text_sha256', (SELECT digest FROM produced),
         '$.signatures', (SELECT json_group_array(json_set(s.value, '$.text_sha256', (SELECT digest FROM produced)))

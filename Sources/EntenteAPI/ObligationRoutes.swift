@@ -20,7 +20,8 @@ extension EntenteAPI {
                 status: try context.filter("status", oneOf: ObligationStatus.allCases.map(\.rawValue)).flatMap(ObligationStatus.init(rawValue:)),
                 partnerID: context.query["partner_id"]
             )
-            let page = try api.registry.obligations(convention: context.parameter("id"), filter: filter, scope: context.scope, page: try context.pageRequest())
+            let page = try api.registry.obligations(convention: context.parameter("id"), filter: filter, scope: context.scope, page: try context.pageRequest(),
+                                                     today: context.now.date)
             return Responses.list(page, context: context, csvColumns: obligationCSVColumns) { $0.json(today: context.now.date) }
         }
         table.add("GET", "/v1/obligations/{id}", .read) { api, context in

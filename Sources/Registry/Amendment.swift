@@ -49,13 +49,16 @@ public struct Amendment: Sendable {
 
     /// The convention text this amendment leads to, validated (errors under `changes.`).
     func resultingText(of convention: Convention, at: Instant) throws -> Convention {
-        try Self.resultingText(of: convention, changes: changes, at: at)
+        try Self.resultingText(of: convention, number: number, changes: changes, at: at)
     }
 
     /// The text `changes` (a merge patch over the amendable fields) makes of `convention`.
-    static func resultingText(of convention: Convention, changes: JSONObject, at: Instant) throws -> Convention {
+    static func resultingText(of convention: Convention, number: Int, changes: JSONObject, at: Instant) throws -> Convention {
         let merged = JSON.object(convention.writableJSON).mergePatched(with: .object(changes)).objectValue ?? [:]
-        let result = Result { () throws(RegistryError) -> Convention in try Convention(id: convention.id, fields: merged, base: convention, at: at) }
+        let seed = "\(convention.id)/amendment/\(number)"
+        let result = Result { () throws(RegistryError) -> Convention in
+            try Convention(id: convention.id, fields: merged, base: convention, at: at, idSeed: seed)
+        }
         switch result {
         case .success(let text):
             return text

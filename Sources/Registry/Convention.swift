@@ -72,6 +72,16 @@ public struct Convention: Sendable {
     var document: JSONObject {
         var object = state(today: "", defaulting: [])
         object.removeValue(forKey: "expired")
+        object["parties"] = .array(parties.map { party in
+            var stored = party.json(defaulting: false, dueBy: nil)
+            for key in ["due_cents", "overdue_cents"] { stored.removeValue(forKey: key) }
+            stored["contributions"] = .array(party.contributions.map { contribution in
+                var item = contribution.json(dueBy: nil)
+                for key in ["due_cents", "overdue_cents"] { item.removeValue(forKey: key) }
+                return .object(item)
+            })
+            return .object(stored)
+        })
         return object
     }
 
@@ -113,8 +123,10 @@ public struct Convention: Sendable {
     }
 
     /// Validates a whole writable text (creation, a draft's PATCH, or an amended text).
-    /// Existing contributions keep their delivered amounts when their `id` is given.
-    init(id: String, fields: JSONObject, base: Convention?, at: Instant) throws(RegistryError) {
+    /// Existing contributions keep their delivered amounts when their `id` is given;
+    /// new ones get random ids, or ids derived from `idSeed` (an amendment's
+    /// text must come out the same, digest included, each time it is rebuilt).
+    init(id: String, fields: JSONObject, base: Convention?, at: Instant, idSeed: String? = nil) throws(RegistryError) {
         var reader = FieldReader(fields, allowed: Self.writableFields)
         let projectID = reader.string("project_id", required: true)
         let title = reader.string("title", required: true, maxLength: 300, trimmed: true)
@@ -129,7 +141,7 @@ public struct Convention: Sendable {
         let noticeDays = reader.integer("notice_days", minimum: 0, maximum: 36_500)
         let authorisedSignatories = reader.boolean("authorised_signatories") ?? false
         let dispute = Self.disputeResolution(reader.object("dispute_resolution"), reader: &reader)
-        let parties = Self.parties(reader.array("parties", required: true), base: base, reader: &reader)
+        let parties = Self.parties(reader.array("parties", required: true), base: base, idSeed: idSeed, reader: &reader)
         let governance = GovernanceSettings.validate(reader.object("governance") ?? [:], parties: parties.map { Party(id: $0.partnerID, contributionCents: $0.contributionCents) }, reader: &reader)
         try reader.check()
         self.id = id
@@ -163,7 +175,7 @@ public struct Convention: Sendable {
         return ["method": method.map(JSON.string) ?? .null, "details": details.json]
     }
 
-    private static func parties(_ items: [JSON]?, base: Convention?, reader: inout FieldReader) -> [ConventionParty] {
+    private static func parties(_ items: [JSON]?, base: Convention?, idSeed: String?, reader: inout FieldReader) -> [ConventionParty] {
         guard let items else { return [] }
         var parties: [ConventionParty] = []
         for (index, item) in items.enumerated() {
@@ -173,7 +185,7 @@ public struct Convention: Sendable {
                 continue
             }
             let previous = base?.parties.first { $0.partnerID == object["partner_id"]?.stringValue }
-            if let party = ConventionParty(fields: object, prefix: prefix, previous: previous, reader: &reader) {
+            if let party = ConventionParty(fields: object, prefix: prefix, previous: previous, idSeed: idSeed.map { "\($0)/\(index)" }, reader: &reader) {
                 if parties.contains(where: { $0.partnerID == party.partnerID }) {
                     reader.fail(prefix + "partner_id", "appears twice")
                 } else {
@@ -243,7 +255,7 @@ public struct ConventionParty: Sendable {
         textSHA256 = try stored.optionalString("text_sha256")
     }
 
-    init?(fields: JSONObject, prefix: String, previous: ConventionParty?, reader: inout FieldReader) {
+    init?(fields: JSONObject, prefix: String, previous: ConventionParty?, idSeed: String?, reader: inout FieldReader) {
         var inner = FieldReader(fields, prefix: prefix, allowed: ["partner_id", "contributions"])
         let partnerID = inner.string("partner_id", required: true)
         var contributions: [Contribution] = []
@@ -263,7 +275,8 @@ public struct ConventionParty: Sendable {
             if id != nil && kept == nil { c.fail("id", "no such contribution of this party") }
             inner.absorb(c.errors)
             if let kind, let description, let value, id == nil || kept != nil {
-                contributions.append(Contribution(id: kept?.id ?? Identifier.make("ctb"), kind: kind, description: description,
+                let newID = idSeed.map { Identifier.derived("ctb", from: "\($0)/\(index)") } ?? Identifier.make("ctb")
+                contributions.append(Contribution(id: kept?.id ?? newID, kind: kind, description: description,
                                                   valueCents: value, instalments: instalments, deliveredCents: kept?.deliveredCents ?? 0))
             }
         }

@@ -21,7 +21,7 @@ extension Registry {
                 throw RegistryError.conflict("An amendment is already awaiting signatures.")
             }
             let number = Int(try db.queryOne("SELECT ifnull(max(number), 0) + 1 AS n FROM amendments WHERE convention_id = ?", [id])?.int("n") ?? 1)
-            let resulting = try Amendment.resultingText(of: convention, changes: changes!, at: change.at)
+            let resulting = try Amendment.resultingText(of: convention, number: number, changes: changes!, at: change.at)
             let amendment = Amendment(conventionID: id, number: number, summary: summary!, changes: changes!,
                                       textSHA256: resulting.textSHA256, createdAt: change.at.timestamp)
             try checkReferences(resulting, db: db)
@@ -70,18 +70,18 @@ extension Registry {
             var convention = try fetchConvention(id, scope: .everything, db: db)
             var amendment = try visibleAmendment(number, of: convention, to: actingFor, db: db)
             try Self.checkActing(actingFor, for: partnerID)
+            var resulting = try amendment.resultingText(of: convention, at: change.at)
+            try request.checkSigner(authorisedOnly: resulting.authorisedSignatories)
+            let signer = try request.signer(on: change.at.date, db: db)
             guard amendment.status.canMove(to: .applied), convention.status == .inForce else {
                 throw RegistryError.invalidTransition("This amendment is no longer awaiting signatures.")
             }
-            var resulting = try amendment.resultingText(of: convention, at: change.at)
-            try request.checkSigner(authorisedOnly: resulting.authorisedSignatories)
             guard resulting.partnerIDs.contains(partnerID) else {
                 throw RegistryError.conflict("Partner \(partnerID) is not a party to the amended convention.")
             }
             guard !amendment.signatures.contains(where: { $0.partnerID == partnerID }) else {
                 throw RegistryError.conflict("Partner \(partnerID) has already signed this amendment.")
             }
-            let signer = try request.signer(on: change.at.date, db: db)
             let digest = resulting.textSHA256
             try request.checkText(digest)
             amendment.textSHA256 = digest

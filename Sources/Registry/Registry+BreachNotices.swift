@@ -46,6 +46,11 @@ extension Registry {
             guard status.canMove(to: .cured) else {
                 throw RegistryError.invalidTransition("The notice is \(status.rawValue); only an open notice can be cured.")
             }
+            // API.md §14: `cure_days` 0 is "for a breach that cannot be cured"; its
+            // deadline is its issue, so without this it could be cured in that second.
+            guard notice.cureDays > 0 else {
+                throw RegistryError.invalidTransition("The notice was given for a breach that cannot be cured (cure_days 0).")
+            }
             notice.storedStatus = .cured
             notice.curedAt = change.at.timestamp
             notice.updatedAt = change.at.timestamp
@@ -60,8 +65,8 @@ extension Registry {
     }
 
     /// Persists the notices of `conventionID` (nil: all) whose deadline has
-    /// passed: each lapses, and its party defaults as by §7's `default`, from
-    /// the deadline on, with the notice's reason.
+    /// passed: each lapses, and its party (if still a party) defaults as by
+    /// §7's `default`, from the deadline on, with the notice's reason.
     func lapseDueNotices(convention conventionID: String? = nil, db: Connection, audit: AuditLog) throws {
         var sql = "SELECT document FROM breach_notices WHERE status = 'open' AND cure_deadline < ?"
         var arguments: [any SQLiteBindable] = [audit.change.at.timestamp]
@@ -76,6 +81,9 @@ extension Registry {
             notice.version += 1
             try saveBreachNotice(notice, db: db, inserting: false)
             var convention = try fetchConvention(notice.conventionID, scope: .everything, db: db)
+            // A partner an amendment has since removed, or a convention no longer
+            // in force, leaves no seat to default from: the notice lapses without effect.
+            guard convention.partnerIDs.contains(notice.partnerID), convention.status == .inForce else { continue }
             let persisted = try db.queryOne("SELECT 1 FROM party_defaults WHERE convention_id = ? AND partner_id = ?",
                                             [notice.conventionID, notice.partnerID]) != nil
             guard !persisted else { continue }

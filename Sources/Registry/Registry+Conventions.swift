@@ -113,11 +113,13 @@ extension Registry {
     public func signConvention(_ id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> ConventionView {
         let request = try SignatureRequest(fields)
         let partnerID = request.partnerID
+        var signer: (signatory: String, personID: String?)?
         return try transition(id, toward: .inForce, ifMatch: ifMatch, change: change, scope: actingFor.map(Scope.partner) ?? .everything,
                               refusal: { "Only a convention awaiting signatures can be signed (it is \($0.rawValue))." },
-                              before: { convention in
+                              before: { convention, db in
                                   try Self.checkActing(actingFor, for: partnerID)
                                   try request.checkSigner(authorisedOnly: convention.authorisedSignatories)
+                                  signer = try request.signer(on: change.at.date, db: db)
                               }) { convention, audit, db in
             guard let index = convention.parties.firstIndex(where: { $0.partnerID == partnerID }) else {
                 throw RegistryError.conflict("Partner \(partnerID) is not a party to this convention.")
@@ -125,7 +127,7 @@ extension Registry {
             guard convention.parties[index].signedAt == nil else {
                 throw RegistryError.conflict("Partner \(partnerID) has already signed.")
             }
-            let signer = try request.signer(on: change.at.date, db: db)
+            guard let signer else { preconditionFailure("before ran first") }
             let digest = convention.textSHA256
             try request.checkText(digest)
             convention.parties[index].signedAt = change.at.timestamp
@@ -186,11 +188,11 @@ extension Registry {
     /// is then saved as a new version.
     func transition(_ id: String, toward target: ConventionStatus, ifMatch: Int?, change: ChangeContext, scope: Scope = .everything,
                     refusal: (ConventionStatus) -> String = { "Not allowed while the convention is \($0.rawValue)." },
-                    before: (Convention) throws -> Void = { _ in },
+                    before: (Convention, Connection) throws -> Void = { _, _ in },
                     _ apply: (inout Convention, AuditLog, Connection) throws -> Void) throws -> ConventionView {
         try write(change) { db, audit in
             var convention = try fetchConvention(id, scope: scope, db: db)
-            try before(convention)
+            try before(convention, db)
             try checkVersion(ifMatch, current: convention.version)
             let status = convention.status
             guard status.canMove(to: target) else { throw RegistryError.invalidTransition(refusal(status)) }
@@ -223,6 +225,7 @@ extension Registry {
         Set(try db.query("""
             SELECT partner_id FROM party_defaults WHERE convention_id = ?1
             UNION SELECT partner_id FROM breach_notices WHERE convention_id = ?1 AND status = 'open' AND cure_deadline < ?2
+              AND EXISTS (SELECT 1 FROM conventions WHERE id = ?1 AND status = 'in_force')
             """, [conventionID, clock.now().timestamp]).compactMap { $0.string("partner_id") })
     }
 

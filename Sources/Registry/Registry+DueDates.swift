@@ -42,38 +42,57 @@ extension Registry {
     /// An instalment is overdue once the pledge's deliveries fall short of
     /// what it and the instalments before it have made due.
     private func noticeOverdueInstalments(now: Instant, change: ChangeContext) throws {
-        let scheduled = try read { db in
+        // Read first, so that a settle with nothing new to say writes nothing
+        // (the event feed settles before every read).
+        let pending = try read { db in
             try db.query("SELECT document FROM conventions WHERE status = ? AND instr(document, '\"due_on\"') > 0 ORDER BY seq",
                          [ConventionStatus.inForce.rawValue]).map { row throws in try Convention(row: row) }
-        }
-        for convention in scheduled {
-            var overdue: [(party: String, contribution: Contribution, instalment: Instalment, shortfall: Int64)] = []
-            for party in convention.parties {
-                for contribution in party.contributions {
-                    var cumulative: Int64 = 0
-                    for instalment in contribution.instalments where instalment.dueOn <= now.date {
-                        cumulative += instalment.valueCents
-                        if contribution.deliveredCents < cumulative {
-                            overdue.append((party.partnerID, contribution, instalment, cumulative - contribution.deliveredCents))
-                        }
+                .filter { convention in
+                    try Self.overdueInstalments(of: convention, by: now.date).contains { item in
+                        try db.queryOne("SELECT 1 FROM instalment_overdue_notices WHERE convention_id = ? AND contribution_id = ? AND due_on = ?",
+                                        [convention.id, item.contribution, item.dueOn]) == nil
                     }
                 }
-            }
-            guard !overdue.isEmpty else { continue }
+                .map(\.id)
+        }
+        for id in pending {
             try write(change) { db, audit in
-                for item in overdue {
+                // Judged again on the text as it now stands: a delivery recorded
+                // since the read above covers what it covers.
+                let convention = try fetchConvention(id, scope: .everything, db: db)
+                guard convention.status == .inForce else { return }
+                for item in Self.overdueInstalments(of: convention, by: now.date) {
                     try db.run("""
                         INSERT INTO instalment_overdue_notices (convention_id, contribution_id, due_on, noticed_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT DO NOTHING
-                        """, [convention.id, item.contribution.id, item.instalment.dueOn, now.timestamp])
+                        """, [convention.id, item.contribution, item.dueOn, now.timestamp])
                     guard db.changes == 1 else { continue }
                     try audit.record("contribution.overdue", entityType: "convention", entityID: convention.id,
-                                     changes: ["contribution_id": .string(item.contribution.id), "partner_id": .string(item.party),
-                                               "due_on": .string(item.instalment.dueOn), "value_cents": .int(item.instalment.valueCents),
+                                     changes: ["contribution_id": .string(item.contribution), "partner_id": .string(item.party),
+                                               "due_on": .string(item.dueOn), "value_cents": .int(item.valueCents),
                                                "overdue_cents": .int(item.shortfall)],
                                      partners: convention.partnerIDs)
                 }
             }
         }
+    }
+
+    /// The instalments of `convention` due by `today` that its deliveries do
+    /// not cover, each with the shortfall on the pledge at its date.
+    private static func overdueInstalments(of convention: Convention, by today: String)
+        -> [(party: String, contribution: String, dueOn: String, valueCents: Int64, shortfall: Int64)] {
+        var overdue: [(party: String, contribution: String, dueOn: String, valueCents: Int64, shortfall: Int64)] = []
+        for party in convention.parties {
+            for contribution in party.contributions {
+                var cumulative: Int64 = 0
+                for instalment in contribution.instalments where instalment.dueOn <= today {
+                    cumulative += instalment.valueCents
+                    if contribution.deliveredCents < cumulative {
+                        overdue.append((party.partnerID, contribution.id, instalment.dueOn, instalment.valueCents, cumulative - contribution.deliveredCents))
+                    }
+                }
+            }
+        }
+        return overdue
     }
 }

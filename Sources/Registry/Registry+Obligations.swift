@@ -35,8 +35,10 @@ extension Registry {
         try read { db in try fetchObligation(id, scope: scope, db: db) }
     }
 
-    public func obligations(convention id: String, filter: ObligationFilter, scope: Scope, page: PageRequest) throws -> Page<Obligation> {
-        let today = clock.now().date
+    /// `today` (the clock's by default) decides which pending ones `status` reads as overdue;
+    /// a request passes the date it renders the items with, so filter and items agree.
+    public func obligations(convention id: String, filter: ObligationFilter, scope: Scope, page: PageRequest, today: String? = nil) throws -> Page<Obligation> {
+        let today = today ?? clock.now().date
         return try read { db in
             _ = try fetchConvention(id, scope: scope, db: db)
             var query = ListQuery("SELECT seq, document FROM obligations")

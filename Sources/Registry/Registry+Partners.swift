@@ -63,10 +63,12 @@ extension Registry {
                 SELECT 1 FROM convention_parties WHERE partner_id = ?1
                 UNION ALL SELECT 1 FROM project_partners WHERE partner_id = ?1
                 UNION ALL SELECT 1 FROM party_defaults WHERE partner_id = ?1
+                UNION ALL SELECT 1 FROM obligations WHERE partner_id = ?1
+                UNION ALL SELECT 1 FROM breach_notices WHERE partner_id = ?1
                 LIMIT 1
                 """, [id])
             if used != nil {
-                throw RegistryError.inUse("The partner is party to a convention or takes part in a project.")
+                throw RegistryError.inUse("The partner is party to a convention, takes part in a project, or owes an obligation.")
             }
             // The partner's own keys go with it: a key bound to no partner could do nothing.
             let keys = try db.query("SELECT id FROM api_keys WHERE partner_id = ?", [id]).compactMap { $0.string("id") }

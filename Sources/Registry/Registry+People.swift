@@ -18,14 +18,15 @@ extension Registry {
     /// Creates a person. A partner key (`actingFor`) may create only a person
     /// affiliated to its own partner and to no other.
     public func createPerson(_ fields: JSONObject, actingFor: String?, change: ChangeContext) throws -> Person {
-        let person = try Person(id: Identifier.make("prs"), fields: fields, createdAt: change.at.timestamp, updatedAt: change.at.timestamp, version: 1)
-        if let own = actingFor {
-            guard person.affiliations.contains(where: { $0.partnerID == own }), person.partnerIDs == [own] else {
-                throw RegistryError.forbidden("A partner key creates only people affiliated to its own partner, and to no other.")
+        try write(change) { db, audit in
+            let person = try validPerson(fields, db: db) { () throws(RegistryError) in
+                try Person(id: Identifier.make("prs"), fields: fields, createdAt: change.at.timestamp, updatedAt: change.at.timestamp, version: 1)
             }
-        }
-        return try write(change) { db, audit in
-            try checkAffiliations(person, db: db)
+            if let own = actingFor {
+                guard person.affiliations.contains(where: { $0.partnerID == own }), person.partnerIDs == [own] else {
+                    throw RegistryError.forbidden("A partner key creates only people affiliated to its own partner, and to no other.")
+                }
+            }
             try savePerson(person, db: db, inserting: true)
             try audit.record("person.created", entityType: "person", entityID: person.id,
                              changes: Self.changedFields(from: [:], to: person.writableJSON), partners: person.partnerIDs)
@@ -71,14 +72,15 @@ extension Registry {
             }
             try checkVersion(ifMatch, current: current.version)
             let merged = JSON.object(current.writableJSON).mergePatched(with: .object(patch)).objectValue ?? [:]
-            let updated = try Person(id: id, fields: merged, createdAt: current.createdAt, updatedAt: change.at.timestamp, version: current.version + 1)
+            let updated = try validPerson(merged, db: db) { () throws(RegistryError) in
+                try Person(id: id, fields: merged, createdAt: current.createdAt, updatedAt: change.at.timestamp, version: current.version + 1)
+            }
             if let own = actingFor {
                 let others = { (person: Person) in person.affiliations.filter { $0.partnerID != own } }
                 guard others(updated) == others(current), updated.partnerIDs.contains(own) else {
                     throw RegistryError.forbidden("A partner key changes only its own partner's affiliations, and keeps one.")
                 }
             }
-            try checkAffiliations(updated, db: db)
             try savePerson(updated, db: db, inserting: false)
             try audit.record("person.changed", entityType: "person", entityID: id,
                              changes: Self.changedFields(from: current.writableJSON, to: updated.writableJSON),
@@ -122,14 +124,26 @@ extension Registry {
         value.isNull || value.arrayValue?.isEmpty == true
     }
 
-    /// Every affiliated partner must exist (422 otherwise).
-    private func checkAffiliations(_ person: Person, db: Connection) throws {
-        var errors: [FieldError] = []
-        for (index, affiliation) in person.affiliations.enumerated()
-        where try db.queryOne("SELECT 1 FROM partners WHERE id = ?", [affiliation.partnerID]) == nil {
-            errors.append(FieldError(field: "affiliations[\(index)].partner_id", message: "no such partner"))
+    /// The person `build` makes of `fields`, where every affiliated partner
+    /// must exist: one 422 lists an unknown partner with every other fault.
+    private func validPerson(_ fields: JSONObject, db: Connection, _ build: () throws(RegistryError) -> Person) throws -> Person {
+        var unknown: [FieldError] = []
+        for (index, item) in (fields["affiliations"]?.arrayValue ?? []).enumerated() {
+            guard let partnerID = item["partner_id"]?.stringValue,
+                  try db.queryOne("SELECT 1 FROM partners WHERE id = ?", [partnerID]) == nil
+            else { continue }
+            unknown.append(FieldError(field: "affiliations[\(index)].partner_id", message: "no such partner"))
         }
-        if !errors.isEmpty { throw RegistryError.validation(errors) }
+        switch Result(catching: build) {
+        case .success(let person):
+            if !unknown.isEmpty { throw RegistryError.validation(unknown) }
+            return person
+        case .failure(.validation(let errors)):
+            let named = Set(errors.map(\.field))
+            throw RegistryError.validation(errors + unknown.filter { !named.contains($0.field) })
+        case .failure(let other):
+            throw other
+        }
     }
 
     private func savePerson(_ person: Person, db: Connection, inserting: Bool) throws {

@@ -269,3 +269,48 @@ struct Fixtures {
         }
     }
 }
+
+// MARK: - Time and the event feed (API.md §14)
+
+extension LiveServer {
+    /// Stops the registry's clock at `timestamp`, an RFC 3339 UTC instant
+    /// such as `2030-03-10T12:00:00Z`; every request then reads that time.
+    func setClock(_ timestamp: String, file: StaticString = #filePath, line: UInt = #line) {
+        guard let date = ISO8601DateFormatter().date(from: timestamp) else {
+            return XCTFail("not an RFC 3339 UTC instant: \(timestamp)", file: file, line: line)
+        }
+        let instant = Instant(epochSeconds: Int(date.timeIntervalSince1970))
+        XCTAssertEqual(instant.timestamp, timestamp, "the clock is set to the second", file: file, line: line)
+        registry.clock.set(instant)
+    }
+
+    /// Every event of the feed the admin sees, oldest first (reading the
+    /// feed settles due dates first, as the server does).
+    func events(_ type: String? = nil) throws -> [JSON] {
+        var all: [JSON] = []
+        var cursor: String?
+        while true {
+            let page = try client().get("/v1/events?limit=500" + (cursor.map { "&after=\($0)" } ?? ""))
+            guard page.status == 200, let items = page.json?["items"]?.arrayValue, let next = page.json?["next_cursor"]?.stringValue else {
+                throw TestFailure("events: \(page.status) \(page.text)")
+            }
+            if items.isEmpty { break }
+            all += items
+            cursor = next
+        }
+        return type.map { type in all.filter { $0["type"]?.stringValue == type } } ?? all
+    }
+
+    /// Rows of `table` matching `condition` (SQL), read straight from the file.
+    func count(_ table: String, where condition: String, _ arguments: [String]) throws -> Int {
+        try pool.read { Int(try $0.queryOne("SELECT count(*) AS n FROM \(table) WHERE \(condition)", arguments)?.int("n") ?? 0) }
+    }
+}
+
+/// A counter several threads may bump (`@unchecked`: `count` is only touched under `lock`).
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}
