@@ -28,7 +28,7 @@ enum Access: Sendable, Equatable {
 /// The resource a route's `{id}` names, so a refused partner key learns
 /// nothing: out of its scope the answer is 404, inside it 403.
 enum ScopedResource: Sendable {
-    case project, convention, decision, indicator, person, obligation, breachNotice
+    case project, convention, decision, indicator, person, obligation, breachNotice, meeting
 
     func isVisible(_ id: String, scope: Scope, registry: Registry) -> Bool {
         switch self {
@@ -39,6 +39,7 @@ enum ScopedResource: Sendable {
         case .person: registry.isVisible(person: id, scope: scope)
         case .obligation: registry.isVisible(obligation: id, scope: scope)
         case .breachNotice: registry.isVisible(breachNotice: id, scope: scope)
+        case .meeting: registry.isVisible(meeting: id, scope: scope)
         }
     }
 }

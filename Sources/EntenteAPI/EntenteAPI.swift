@@ -30,6 +30,7 @@ public final class EntenteAPI: HTTPResponder {
         Self.addProjectRoutes(to: &table)
         Self.addConventionRoutes(to: &table)
         Self.addObligationRoutes(to: &table)
+        Self.addMeetingRoutes(to: &table)
         Self.addGovernanceRoutes(to: &table)
         Self.addIndicatorRoutes(to: &table)
         Self.addAuditRoutes(to: &table)

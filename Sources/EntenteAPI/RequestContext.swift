@@ -119,12 +119,18 @@ struct RequestContext {
     }
 
     /// Whether the client asked for CSV (`Accept: text/csv`) rather than JSON.
-    var wantsCSV: Bool {
+    var wantsCSV: Bool { prefers("text/csv") }
+
+    /// Whether the client asked for iCalendar (`Accept: text/calendar`) rather than JSON.
+    var wantsCalendar: Bool { prefers(ICalendar.mediaType) }
+
+    /// Whether `Accept` names `mediaType` before JSON (or without it).
+    private func prefers(_ mediaType: String) -> Bool {
         guard let accept = request.headers["Accept"] else { return false }
         let types = accept.split(separator: ",").map { $0.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? "" }
-        guard let csv = types.firstIndex(of: "text/csv") else { return false }
+        guard let wanted = types.firstIndex(of: mediaType) else { return false }
         let json = types.firstIndex { $0 == "application/json" || $0 == "*/*" }
-        return json.map { csv < $0 } ?? true
+        return json.map { wanted < $0 } ?? true
     }
 
     /// Refuses a partner key acting for another partner (403).

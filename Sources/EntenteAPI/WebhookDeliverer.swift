@@ -75,6 +75,9 @@ public final class WebhookDeliverer: Sendable {
                 do { try registry.closeDueDecisions() } catch {
                     log.write(level: "error", "closing due decisions failed", [("error", "\(error)")])
                 }
+                do { try registry.approveDueMinutes() } catch {
+                    log.write(level: "error", "approving due minutes failed", [("error", "\(error)")])
+                }
                 let due = (try? registry.dueDeliveries(now: now, limit: 32)) ?? []
                 deliver(due)
                 if due.isEmpty { Thread.sleep(forTimeInterval: schedule.pollInterval) }

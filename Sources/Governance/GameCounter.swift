@@ -42,6 +42,7 @@ struct GameCounter: Sendable {
     /// The cheapest engine, exact whenever §6 requires it (total weight ≤ 10^7
     /// or ≤ 25 parties) and the exact table fits `memoryBudgetBytes`.
     func cheapestEngine() -> CountingEngine {
+        if game.countsBlocMembers { return .coalitionEnumeration }
         let budget = 300_000_000.0
         let free = Double(freeCount)
         let meetInTheMiddleCost = freeCount <= 25 ? free * free * Double(1 << (freeCount / 2 + 1)) : .infinity

@@ -72,6 +72,6 @@ extension GameCounter {
     private func isVeto(_ index: Int) -> Bool {
         game.isVeto[index]
             || game.totalWeight - game.weights[index] < game.quota
-            || game.playerCount - 1 < game.partiesQuota
+            || game.memberTotal - game.memberCounts[index] < game.partiesQuota
     }
 }

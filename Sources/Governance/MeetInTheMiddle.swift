@@ -3,6 +3,7 @@
 protocol CoalitionWeight: Hashable, Comparable, Sendable {
     static var zero: Self { get }
     static func + (lhs: Self, rhs: Self) -> Self
+    static func - (lhs: Self, rhs: Self) -> Self
     var bigUIntValue: BigUInt { get }
 }
 

@@ -38,6 +38,32 @@ public func powerIndices(shares: [Rational], majority: MajorityRule, vetoIndices
     try powerIndices(of: WeightedGame(shares: shares, majority: majority, vetoIndices: vetoIndices), engine: nil, cancellation: cancellation)
 }
 
+/// Power indices of blocs of parties that vote as one (API.md §13: a proxy
+/// holder casts its grantors' votes with its own): `blocs` lists the indices
+/// into `shares` of each bloc's members, and the result has one entry per bloc.
+/// A bloc weighs its members' shares together, holds a veto when a member
+/// does, and counts as its members toward a double majority.
+///
+/// Exact in every case §6 requires; a double majority with blocs of several
+/// parties is counted coalition by coalition, for at most
+/// `maxEnumeratedBlocs` blocs (`TooManyBlocs` beyond).
+public func powerIndices(shares: [Rational], blocs: [[Int]], majority: MajorityRule, vetoIndices: Set<Int>,
+                         cancellation: Cancellation) throws -> PowerIndices {
+    let blocShares = blocs.map { members in members.reduce(Rational.zero) { $0 + shares[$1] } }
+    let blocVetoes = Set(blocs.indices.filter { !vetoIndices.isDisjoint(with: blocs[$0]) })
+    let game = WeightedGame(shares: blocShares, memberCounts: blocs.map(\.count), majority: majority, vetoIndices: blocVetoes)
+    if game.countsBlocMembers && game.playerCount > maxEnumeratedBlocs { throw TooManyBlocs(count: game.playerCount) }
+    return try powerIndices(of: game, engine: nil, cancellation: cancellation)
+}
+
+/// The most blocs a double majority with multi-party blocs is counted for.
+public let maxEnumeratedBlocs = 25
+
+/// A bloc game too large to count exactly (see `powerIndices(shares:blocs:…)`).
+public struct TooManyBlocs: Error, Sendable {
+    public let count: Int
+}
+
 /// The same, never cancelled.
 public func powerIndices(shares: [Rational], majority: MajorityRule, vetoIndices: Set<Int>) -> PowerIndices {
     powerIndices(of: WeightedGame(shares: shares, majority: majority, vetoIndices: vetoIndices), engine: nil)
@@ -51,6 +77,8 @@ enum CountingEngine: Sendable {
     case sizeWeightTable(word: TablePlan.Word?)
     /// Weights rounded down to a grid of `resolution` units for the total weight.
     case rounded(resolution: Int)
+    /// Every coalition of players in turn: blocs under a rule that counts parties.
+    case coalitionEnumeration
 }
 
 func powerIndices(of game: WeightedGame, engine: CountingEngine?, cancellation: Cancellation) throws(ComputationCancelled) -> PowerIndices {
@@ -61,6 +89,7 @@ func powerIndices(of game: WeightedGame, engine: CountingEngine?, cancellation: 
     case .meetInTheMiddle: return counter.finish(try counter.countByMeetInTheMiddle())
     case .sizeWeightTable(let word): return counter.finish(try counter.countBySizeWeightTable(word: word))
     case .rounded(let resolution): return counter.finish(try counter.countRounded(resolution: resolution))
+    case .coalitionEnumeration: return counter.finish(try counter.countByCoalitionEnumeration())
     }
 }
 

@@ -1,6 +1,10 @@
 /// The weighted voting game a majority rule defines (§6): coalition S wins when
-/// w(S) meets the rule's weight condition, |S| reaches `partiesQuota`, and S
-/// holds every veto party.
+/// w(S) meets the rule's weight condition, the parties of S reach
+/// `partiesQuota`, and S holds every veto player.
+///
+/// A player is usually one party; at a meeting (§13) it may be a bloc: a
+/// proxy holder voting with its grantors, who weighs their shares together
+/// and counts as `memberCounts` parties toward `partiesQuota`.
 ///
 /// Weights are the exact shares brought to integers over their common
 /// denominator and reduced by their GCD, so the game is the same as over the
@@ -11,6 +15,8 @@ struct WeightedGame: Sendable {
     let quota: BigUInt
     /// Smallest number of parties a winning coalition needs (0 when the rule does not count parties).
     let partiesQuota: Int
+    /// The parties each player stands for (1 each, but for blocs).
+    let memberCounts: [Int]
     /// Configured veto parties; every party under unanimity.
     let isVeto: [Bool]
 
@@ -18,6 +24,13 @@ struct WeightedGame: Sendable {
 
     /// Shares must be non-negative; `vetoIndices` index into `shares`.
     init(shares: [Rational], majority: MajorityRule, vetoIndices: Set<Int>) {
+        self.init(shares: shares, memberCounts: shares.map { _ in 1 }, majority: majority, vetoIndices: vetoIndices)
+    }
+
+    /// Players standing for `memberCounts` parties each (a bloc's share is the
+    /// sum of its members'); a double majority counts the parties.
+    init(shares: [Rational], memberCounts: [Int], majority: MajorityRule, vetoIndices: Set<Int>) {
+        self.memberCounts = memberCounts
         let commonDenominator = shares.reduce(BigUInt(1)) { lcm, share in
             lcm / BigUInt.gcd(lcm, share.denominator) * share.denominator
         }
@@ -30,7 +43,7 @@ struct WeightedGame: Sendable {
         let (fraction, strict) = majority.weightCondition
         let threshold = fraction * Rational(negative: false, numerator: totalWeight, denominator: BigUInt(1))
         self.quota = strict ? threshold.floorMagnitude + BigUInt(1) : threshold.ceilingMagnitude
-        self.partiesQuota = majority.needsMajorityOfParties ? shares.count / 2 + 1 : 0
+        self.partiesQuota = majority.needsMajorityOfParties ? memberCounts.reduce(0, +) / 2 + 1 : 0
         self.isVeto = shares.indices.map { majority == .unanimity || vetoIndices.contains($0) }
     }
 
@@ -40,8 +53,16 @@ struct WeightedGame: Sendable {
         self.totalWeight = weights.reduce(BigUInt(), +)
         self.quota = quota
         self.partiesQuota = partiesQuota
+        self.memberCounts = weights.map { _ in 1 }
         self.isVeto = isVeto
     }
+
+    /// The parties all players stand for.
+    var memberTotal: Int { memberCounts.reduce(0, +) }
+
+    /// Whether a player stands for several parties under a rule that counts
+    /// parties: only the enumeration engine counts those games.
+    var countsBlocMembers: Bool { partiesQuota > 0 && memberCounts.contains { $0 != 1 } }
 
     /// Whether the coalition (a membership flag per party) wins.
     func wins(_ members: [Bool]) -> Bool {
@@ -49,7 +70,7 @@ struct WeightedGame: Sendable {
         for (index, isMember) in members.enumerated() {
             if isMember {
                 weight += weights[index]
-                size += 1
+                size += memberCounts[index]
             } else if isVeto[index] {
                 return false
             }

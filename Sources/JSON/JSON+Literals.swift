@@ -34,3 +34,8 @@ extension JSON: ExpressibleByDictionaryLiteral {
         self = .object(JSONObject(elements))
     }
 }
+
+extension Optional where Wrapped == String {
+    /// The text as `.string`, or `.null` when absent.
+    public var json: JSON { map(JSON.string) ?? .null }
+}

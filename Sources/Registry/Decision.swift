@@ -11,13 +11,16 @@ public struct Decision: Sendable {
     public let revision: Int
     public let title: String
     public let description: String?
+    /// The meeting whose agenda opened it (API.md §13); its proxies apply to its votes.
+    public let meetingID: String?
     /// The rule as written (a name or a number).
     public let majority: JSON
     /// The governance at opening, with the decision's majority.
     let governance: JSONObject
     /// The electorate: non-defaulting parties at opening, with their pledges.
     let electorate: [(partnerID: String, contributionCents: Int64)]
-    public var votes: [(partnerID: String, choice: VoteChoice, castAt: String)]
+    /// Each party's vote; `byProxy` names the holder who cast it for an absent grantor.
+    public var votes: [(partnerID: String, choice: VoteChoice, castAt: String, byProxy: String?)]
     public var status: DecisionStatus
     public var outcome: DecisionOutcome?
     public let closesAt: String?
@@ -62,7 +65,7 @@ public struct Decision: Sendable {
     private func fields(weights: [String: Rational], tally: Tally?) -> JSONObject {
         var object: JSONObject = [
             "id": .string(id), "convention_id": .string(conventionID), "revision": .int(Int64(revision)),
-            "title": .string(title), "description": description.json, "majority": majority,
+            "title": .string(title), "description": description.json, "meeting_id": meetingID.json, "majority": majority,
             "status": .string(status.rawValue), "outcome": outcome.map { .string($0.rawValue) } ?? .null,
         ]
         if let tally {
@@ -75,7 +78,8 @@ public struct Decision: Sendable {
         }
         object["votes"] = .array(votes.map { vote in
             .object(["partner_id": .string(vote.partnerID), "choice": .string(vote.choice.rawValue),
-                     "weight": .double((weights[vote.partnerID] ?? .zero).doubleValue), "cast_at": .string(vote.castAt)])
+                     "weight": .double((weights[vote.partnerID] ?? .zero).doubleValue), "cast_at": .string(vote.castAt),
+                     "by_proxy": vote.byProxy.json])
         })
         object["closes_at"] = closesAt.json
         object["closed_at"] = closedAt.json
@@ -85,13 +89,14 @@ public struct Decision: Sendable {
         return object
     }
 
-    init(id: String, conventionID: String, revision: Int, title: String, description: String?, majority: JSON,
+    init(id: String, conventionID: String, revision: Int, title: String, description: String?, meetingID: String?, majority: JSON,
          governance: JSONObject, electorate: [(String, Int64)], closesAt: String?, at: Instant) {
         self.id = id
         self.conventionID = conventionID
         self.revision = revision
         self.title = title
         self.description = description
+        self.meetingID = meetingID
         self.majority = majority
         self.governance = governance
         self.electorate = electorate
@@ -112,13 +117,14 @@ public struct Decision: Sendable {
         revision = Int(try stored.int("revision"))
         title = try stored.string("title")
         description = try stored.optionalString("description")
+        meetingID = try stored.optionalString("meeting_id")
         majority = try stored.json("majority")
         governance = try stored.object("governance")
         electorate = try stored.records("electorate").map { member throws(CorruptRecord) in
             (try member.string("partner_id"), try member.int("contribution_cents"))
         }
         votes = try stored.records("votes").map { vote throws(CorruptRecord) in
-            (try vote.string("partner_id"), try vote.value("choice"), try vote.string("cast_at"))
+            (try vote.string("partner_id"), try vote.value("choice"), try vote.string("cast_at"), try vote.optionalString("by_proxy"))
         }
         status = try stored.value("status")
         outcome = try stored.optionalString("outcome") == nil ? nil : try stored.value("outcome", as: DecisionOutcome.self)

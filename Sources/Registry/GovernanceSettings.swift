@@ -4,7 +4,10 @@ import JSON
 /// The JSON side of a convention's `governance` (API.md §6): checked field by
 /// field, completed with defaults, and turned into the Governance module's rules.
 public enum GovernanceSettings {
-    static let fields = ["voting", "cap_percent", "floor_percent", "colleges", "quorum_percent", "quorum_members_percent", "majority", "veto_partner_ids"]
+    static let fields = [
+        "voting", "cap_percent", "floor_percent", "colleges", "quorum_percent", "quorum_members_percent", "majority", "veto_partner_ids",
+        "meeting_notice_days", "max_proxies_per_holder", "minutes_objection_days",
+    ]
     static let majorityNames = ["simple", "absolute", "two_thirds", "three_quarters", "unanimity", "double_majority"]
 
     /// The normalized governance object (defaults filled in); faults go to `reader`,
@@ -81,6 +84,10 @@ public enum GovernanceSettings {
             reader.fail("majority", "one of \(majorityNames.joined(separator: ", ")), or a number above 50 and at most 100")
         }
         let vetoes = reader.stringArray("veto_partner_ids", maxCount: FieldReader.maxObjectItems) ?? []
+        var meetings = MeetingRules()
+        for (name, range) in MeetingRules.ranges {
+            if let value = reader.integer(name, minimum: Int64(range.lowerBound), maximum: Int64(range.upperBound)) { meetings[name] = Int(value) }
+        }
         var colleges: [College] = []
         var collegesJSON: [JSON] = []
         if votingName == "colleges" {
@@ -104,7 +111,7 @@ public enum GovernanceSettings {
         }
         errors += reader.errors
         let voting: VotingModel = votingName == "proportional" ? .proportional : votingName == "colleges" ? .colleges(colleges) : .equal
-        let normalized: JSONObject = [
+        var normalized: JSONObject = [
             "voting": .string(votingName),
             "cap_percent": object["cap_percent"] ?? .null, "floor_percent": object["floor_percent"] ?? .null,
             "colleges": .array(collegesJSON),
@@ -113,6 +120,7 @@ public enum GovernanceSettings {
             "majority": majorityJSON,
             "veto_partner_ids": .array(vetoes.map(JSON.string)),
         ]
+        for (name, value) in meetings.json { normalized[name] = value }
         let rules = GovernanceRules(voting: voting, capPercent: cap, floorPercent: floor, quorumPercent: quorum ?? .zero,
                                     quorumMembersPercent: quorumMembers ?? .zero, majority: majority, vetoPartnerIDs: vetoes)
         return (normalized, rules)

@@ -52,3 +52,25 @@ public enum BreachNoticeStatus: String, Sendable, CaseIterable {
 
     public func canMove(to next: BreachNoticeStatus) -> Bool { self == .open && next != .open }
 }
+
+/// A meeting's lifecycle: scheduled → held (at or after `starts_at`), or
+/// scheduled → cancelled.
+public enum MeetingStatus: String, Sendable, CaseIterable {
+    case scheduled, held, cancelled
+
+    public func canMove(to next: MeetingStatus) -> Bool { self == .scheduled && next != .scheduled }
+}
+
+/// The minutes' lifecycle: draft → published → objected, or approved once
+/// the objection deadline passes without objection (read so at once,
+/// recorded by the background job).
+public enum MinutesStatus: String, Sendable, CaseIterable {
+    case draft, published, objected, approved
+
+    public func canMove(to next: MinutesStatus) -> Bool {
+        switch (self, next) {
+        case (.draft, .published), (.published, .objected), (.objected, .objected), (.published, .approved): true
+        default: false
+        }
+    }
+}

@@ -140,7 +140,3 @@ extension Character {
     /// 0–9 only (`isNumber` alone also accepts other scripts' digits and fractions).
     public var isASCIIDigit: Bool { isASCII && isNumber }
 }
-
-extension Optional where Wrapped == String {
-    var json: JSON { map(JSON.string) ?? .null }
-}

@@ -194,6 +194,7 @@ extension Registry {
             try saveConvention(convention, db: db, inserting: false)
             try audit.record(defaulting ? "party.defaulted" : "party.default_lifted", entityType: "convention", entityID: id,
                              changes: ["partner_id": .string(partnerID), "reason": reason.json], partners: convention.partnerIDs)
+            if defaulting { try dropProxies(of: partnerID, convention: convention, db: db, audit: audit) }
             return try view(convention, db: db)
         }
     }

@@ -68,6 +68,7 @@ extension Registry {
     /// (`includeAdministration`), like the resources themselves.
     public func audit(_ filter: AuditFilter, scope: Scope, includeAdministration: Bool, page: PageRequest) throws -> Page<AuditEntry> {
         try closeDueDecisions()
+        try approveDueMinutes()
         try settleDueDates()
         return try read { db in
             var query = ListQuery("SELECT * FROM audit")
@@ -85,6 +86,7 @@ extension Registry {
     /// poller always has a place to resume.
     public func events(after: Int64, limit: Int, scope: Scope, includeAdministration: Bool) throws -> (entries: [AuditEntry], cursor: Int64) {
         try closeDueDecisions()
+        try approveDueMinutes()
         try settleDueDates()
         return try read { db in
             var query = ListQuery("SELECT * FROM audit")

@@ -96,6 +96,7 @@ extension Registry {
                              changes: ["partner_id": .string(notice.partnerID), "reason": .string(notice.reason),
                                        "breach_notice_id": .string(notice.id), "since": .string(notice.cureDeadline)],
                              partners: convention.partnerIDs)
+            try dropProxies(of: notice.partnerID, convention: convention, db: db, audit: audit)
         }
     }
 

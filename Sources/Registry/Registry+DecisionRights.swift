@@ -1,23 +1,27 @@
 import Governance
 import JSON
+import SQLite
 
 extension Registry {
     /// `GET /v1/conventions/{id}/decision-rights`: for the text in force (or the draft's).
     public func decisionRights(convention id: String, scope: Scope, cancellation: Cancellation = .never) throws -> JSONObject {
         let (convention, holders) = try read { db in
             let convention = try fetchConvention(id, scope: scope, db: db)
-            let defaulting = try defaultingParties(id, db: db)
-            var holders: [DecisionRights.Holder] = []
-            for party in convention.parties {
-                let name = try db.queryOne("SELECT name FROM partners WHERE id = ?", [party.partnerID])?.string("name")
-                holders.append(.init(id: party.partnerID, name: name, contributionCents: party.contributionCents, defaulting: defaulting.contains(party.partnerID)))
-            }
-            return (convention, holders)
+            return (convention, try decisionRightsHolders(of: convention, db: db))
         }
         // Computed after the read, so a long computation holds no reader connection.
         var result: JSONObject = ["convention_id": .string(id), "revision": .int(Int64(convention.revision))]
         for (key, value) in try DecisionRights.compute(governance: convention.governance, holders: holders, cancellation: cancellation) { result[key] = value }
         return result
+    }
+
+    /// The parties of a convention as the computation sees them.
+    func decisionRightsHolders(of convention: Convention, db: Connection) throws -> [DecisionRights.Holder] {
+        let defaulting = try defaultingParties(convention.id, db: db)
+        return try convention.parties.map { party in
+            let name = try db.queryOne("SELECT name FROM partners WHERE id = ?", [party.partnerID])?.string("name")
+            return .init(id: party.partnerID, name: name, contributionCents: party.contributionCents, defaulting: defaulting.contains(party.partnerID))
+        }
     }
 
     /// `POST /v1/governance/simulate`: the same figures for any parties, storing nothing.

@@ -5,40 +5,64 @@ import SQLite
 extension Registry {
     /// Opens a decision on a convention in force; its weights are frozen now.
     public func openDecision(convention id: String, fields: JSONObject, change: ChangeContext) throws -> Decision {
-        var reader = FieldReader(fields, allowed: ["title", "description", "majority", "closes_at"])
-        let title = reader.string("title", required: true, maxLength: 300, trimmed: true)
-        let description = reader.string("description", maxLength: 10_000, freeText: true)
-        let closesAt = reader.instant("closes_at")
-        if let closesAt, closesAt <= change.at.timestamp { reader.fail("closes_at", "must be in the future") }
-        let majority = fields["majority"].flatMap { $0.isNull ? nil : $0 }
-        try reader.check()
+        let request = try DecisionRequest(fields, allowed: ["title", "description", "majority", "closes_at"], now: change.at, prefix: "")
         return try write(change) { db, audit in
-            let convention = try fetchConvention(id, scope: .everything, db: db)
-            guard convention.status == .inForce else {
-                throw RegistryError.invalidTransition("Decisions open on a convention in force only.")
-            }
-            let defaulting = try defaultingParties(id, db: db)
-            var governance = GovernanceSettings.excluding(defaulting, from: convention.governance)
-            if let majority { governance["majority"] = majority }
-            let electorate = convention.parties.filter { !defaulting.contains($0.partnerID) }.map { ($0.partnerID, $0.contributionCents) }
-            var check = FieldReader([:], allowed: [])
-            governance = GovernanceSettings.validate(governance, parties: electorate.map { Party(id: $0.0, contributionCents: $0.1) }, reader: &check)
-            if !check.errors.isEmpty {
-                let majorityErrors = check.errors.filter { $0.field == "governance.majority" }
-                if !majorityErrors.isEmpty {
-                    throw RegistryError.validation(majorityErrors.map { FieldError(field: "majority", message: $0.message) })
-                }
-                let details = check.errors.map(\.message).joined(separator: "; ")
-                throw RegistryError.conflict("The convention's governance cannot weigh the parties that are not defaulting: \(details).")
-            }
-            let decision = Decision(id: Identifier.make("dec"), conventionID: id, revision: convention.revision, title: title!, description: description,
-                                    majority: governance["majority"] ?? "simple", governance: governance, electorate: electorate, closesAt: closesAt, at: change.at)
-            try db.run("INSERT INTO decisions (id, convention_id, status, closes_at, document, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                       [decision.id, id, decision.status.rawValue, closesAt, JSON.object(decision.document).serialized(), decision.createdAt, decision.updatedAt, 1])
-            try audit.record("decision.opened", entityType: "decision", entityID: decision.id,
-                             changes: ["convention_id": .string(id), "title": .string(title!), "majority": decision.majority], partners: convention.partnerIDs)
-            return decision
+            try openDecision(request, convention: try fetchConvention(id, scope: .everything, db: db), meetingID: nil, db: db, audit: audit)
         }
+    }
+
+    /// What a request to open a decision says, checked field by field.
+    struct DecisionRequest {
+        let title: String
+        let description: String?
+        let majority: JSON?
+        let closesAt: String?
+        /// Where the fields sit in the request body (`decision.` on an agenda item).
+        let prefix: String
+
+        init(_ fields: JSONObject, allowed: [String], now: Instant, prefix: String) throws(RegistryError) {
+            var reader = FieldReader(fields, prefix: prefix, allowed: allowed)
+            let title = reader.string("title", required: true, maxLength: 300, trimmed: true)
+            description = reader.string("description", maxLength: 10_000, freeText: true)
+            closesAt = reader.instant("closes_at")
+            if let closesAt, closesAt <= now.timestamp { reader.fail("closes_at", "must be in the future") }
+            majority = fields["majority"].flatMap { $0.isNull ? nil : $0 }
+            try reader.check()
+            self.title = title!
+            self.prefix = prefix
+        }
+    }
+
+    /// Opens a decision inside a write: the electorate is the parties not
+    /// defaulting, the governance that of the text in force.
+    func openDecision(_ request: DecisionRequest, convention: Convention, meetingID: String?, db: Connection, audit: AuditLog) throws -> Decision {
+        guard convention.status == .inForce else {
+            throw RegistryError.invalidTransition("Decisions open on a convention in force only.")
+        }
+        let defaulting = try defaultingParties(convention.id, db: db)
+        var governance = GovernanceSettings.excluding(defaulting, from: convention.governance)
+        if let majority = request.majority { governance["majority"] = majority }
+        let electorate = convention.parties.filter { !defaulting.contains($0.partnerID) }.map { ($0.partnerID, $0.contributionCents) }
+        var check = FieldReader([:], allowed: [])
+        governance = GovernanceSettings.validate(governance, parties: electorate.map { Party(id: $0.0, contributionCents: $0.1) }, reader: &check)
+        if !check.errors.isEmpty {
+            let majorityErrors = check.errors.filter { $0.field == "governance.majority" }
+            if !majorityErrors.isEmpty {
+                throw RegistryError.validation(majorityErrors.map { FieldError(field: request.prefix + "majority", message: $0.message) })
+            }
+            let details = check.errors.map(\.message).joined(separator: "; ")
+            throw RegistryError.conflict("The convention's governance cannot weigh the parties that are not defaulting: \(details).")
+        }
+        let decision = Decision(id: Identifier.make("dec"), conventionID: convention.id, revision: convention.revision, title: request.title,
+                                description: request.description, meetingID: meetingID, majority: governance["majority"] ?? "simple",
+                                governance: governance, electorate: electorate, closesAt: request.closesAt, at: audit.change.at)
+        try db.run("INSERT INTO decisions (id, convention_id, status, closes_at, document, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   [decision.id, convention.id, decision.status.rawValue, request.closesAt, JSON.object(decision.document).serialized(),
+                    decision.createdAt, decision.updatedAt, 1])
+        var changes: JSONObject = ["convention_id": .string(convention.id), "title": .string(request.title), "majority": decision.majority]
+        if let meetingID { changes["meeting_id"] = .string(meetingID) }
+        try audit.record("decision.opened", entityType: "decision", entityID: decision.id, changes: .object(changes), partners: convention.partnerIDs)
+        return decision
     }
 
     public func decision(_ id: String, scope: Scope) throws -> Decision {
@@ -66,7 +90,11 @@ extension Registry {
         try closeIfDue(decisionIDs: [id])
         return try write(change) { db, audit in
             var decision = try fetchDecision(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
-            try Self.checkActing(actingFor, for: partnerID!)
+            // At a meeting, the holder of a party's proxy casts that party's vote.
+            let holder = try decision.meetingID.flatMap { meetingID in try proxyHolder(for: partnerID!, meeting: meetingID, db: db) }
+            if let actingFor, actingFor != partnerID!, actingFor != holder {
+                throw RegistryError.forbidden("A partner key votes for its own partner and for the parties whose proxy it holds.")
+            }
             try checkVersion(ifMatch, current: decision.version)
             let pastClosing = decision.closesAt.map { $0 <= change.at.timestamp } ?? false
             guard decision.status.canMove(to: .closed), !pastClosing else { throw RegistryError.conflict("The decision is closed.") }
@@ -78,12 +106,15 @@ extension Registry {
             }
             let replaced = decision.votes.firstIndex { $0.partnerID == partnerID! }
             if let replaced { decision.votes.remove(at: replaced) }
-            decision.votes.append((partnerID!, choice!, change.at.timestamp))
+            let byProxy = actingFor == partnerID ? nil : holder
+            decision.votes.append((partnerID!, choice!, change.at.timestamp, byProxy))
             decision.updatedAt = change.at.timestamp
             decision.version += 1
             try saveDecision(decision, db: db)
             try audit.record("decision.voted", entityType: "decision", entityID: id,
-                             changes: ["partner_id": .string(partnerID!), "choice": .string(choice!.rawValue)], partners: decision.partnerIDs)
+                             changes: byProxy.map { ["partner_id": .string(partnerID!), "choice": .string(choice!.rawValue), "by_proxy": .string($0)] }
+                                 ?? ["partner_id": .string(partnerID!), "choice": .string(choice!.rawValue)],
+                             partners: decision.partnerIDs)
             return (decision, replaced == nil)
         }
     }

@@ -89,13 +89,16 @@ extension Registry {
         }
     }
 
-    /// Deletes a person who never signed (409 `in_use` otherwise).
+    /// Deletes a person who never signed and was never recorded at a meeting (409 `in_use` otherwise).
     public func deletePerson(_ id: String, ifMatch: Int?, change: ChangeContext) throws {
         try write(change) { db, audit in
             let current = try fetchPerson(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: current.version)
             if try db.queryOne("SELECT 1 FROM person_signatures WHERE person_id = ? LIMIT 1", [id]) != nil {
                 throw RegistryError.inUse("The person signed a convention or an amendment.")
+            }
+            if try db.queryOne("SELECT 1 FROM meeting_attendees WHERE person_id = ? LIMIT 1", [id]) != nil {
+                throw RegistryError.inUse("The person is recorded at a meeting.")
             }
             try db.run("DELETE FROM people WHERE id = ?", [id])
             try audit.record("person.deleted", entityType: "person", entityID: id,

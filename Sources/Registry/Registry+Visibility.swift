@@ -30,6 +30,10 @@ extension Registry {
         exists("SELECT 1 FROM breach_notices b WHERE b.id = ?", id, ScopeFilter.convention(scope, column: "b.convention_id"))
     }
 
+    public func isVisible(meeting id: String, scope: Scope) -> Bool {
+        exists("SELECT 1 FROM meetings m WHERE m.id = ?", id, ScopeFilter.convention(scope, column: "m.convention_id"))
+    }
+
     private func exists(_ sql: String, _ id: String, _ condition: ScopeFilter.Condition?) -> Bool {
         ((try? read { db in try db.queryOne(sql, [id], scopedBy: condition) }) ?? nil) != nil
     }

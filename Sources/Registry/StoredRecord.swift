@@ -67,6 +67,7 @@ struct StoredRecord {
     func double(_ key: String) throws(CorruptRecord) -> Double { try required(key, "a number", \.doubleValue) }
     func optionalDouble(_ key: String) throws(CorruptRecord) -> Double? { try optional(key, "a number", \.doubleValue) }
     func optionalBool(_ key: String) throws(CorruptRecord) -> Bool? { try optional(key, "true or false", \.boolValue) }
+    func bool(_ key: String) throws(CorruptRecord) -> Bool { try required(key, "true or false", \.boolValue) }
     func object(_ key: String) throws(CorruptRecord) -> JSONObject { try required(key, "an object", \.objectValue) }
     func array(_ key: String) throws(CorruptRecord) -> [JSON] { try required(key, "an array", \.arrayValue) }
     /// Any JSON value, `null` included.
@@ -93,6 +94,11 @@ struct StoredRecord {
         let objects = items.compactMap(\.objectValue)
         guard objects.count == items.count else { throw corrupt(key, "an array of objects") }
         return objects.enumerated().map { StoredRecord(document: $1, source: "\(source).\(key)[\($0)]") }
+    }
+
+    /// An object that may be `null`, read strictly when present.
+    func optionalRecord(_ key: String) throws(CorruptRecord) -> StoredRecord? {
+        try optional(key, "an object", \.objectValue).map { StoredRecord(document: $0, source: "\(source).\(key)") }
     }
 
     /// An array of objects that older documents may lack (read as empty).
