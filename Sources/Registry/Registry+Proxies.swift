@@ -43,8 +43,9 @@ extension Registry {
     public func grantProxy(meeting id: String, grantor: String, fields: JSONObject, ifMatch: Int?,
                            actingFor: String?, change: ChangeContext) throws -> (meeting: Meeting, created: Bool) {
         var reader = FieldReader(fields, allowed: ["holder_partner_id"])
-        let holder = reader.string("holder_partner_id", required: true, maxLength: 100)!
+        let holderField = reader.string("holder_partner_id", required: true, maxLength: 100)
         try reader.check()
+        let holder = holderField!
         try Self.checkActing(actingFor, for: grantor)
         var created = false
         let meeting = try changeMeeting(id, ifMatch: ifMatch, scope: actingFor.map(Scope.partner) ?? .everything, change: change) { meeting, convention, db, audit in
