@@ -78,8 +78,8 @@ final class SignatureBindingTests: XCTestCase {
 
     /// `curl .../revisions/N | jq -jcS '<docs program>' | sha256sum`, with the raw body served.
     private func documentedDigest(of body: [UInt8]) throws -> (canonical: [UInt8], digest: String) {
-        let canonical = try SignatureBindingDigest.run("jq", ["-jcS", Self.jqProgram], input: body)
-        let sum = String(decoding: try SignatureBindingDigest.run("sha256sum", [], input: canonical), as: UTF8.self)
+        let canonical = try Subprocess.run("jq", ["-jcS", Self.jqProgram], input: body)
+        let sum = String(decoding: try Subprocess.run("sha256sum", [], input: canonical), as: UTF8.self)
         return (canonical, String(sum.prefix(while: { !$0.isWhitespace })))
     }
 

@@ -256,32 +256,8 @@ final class SignedTextMigrationTests: XCTestCase {
 /// The documented recipe (docs/signatures.md): `jq -jcS '<program>' | sha256sum`.
 enum SignatureBindingDigest {
     static func documented(_ body: [UInt8]) throws -> String {
-        let canonical = try run("jq", ["-jcS", SignatureBindingTests.jqProgram], input: body)
-        let sum = String(decoding: try run("sha256sum", [], input: canonical), as: UTF8.self)
+        let canonical = try Subprocess.run("jq", ["-jcS", SignatureBindingTests.jqProgram], input: body)
+        let sum = String(decoding: try Subprocess.run("sha256sum", [], input: canonical), as: UTF8.self)
         return String(sum.prefix(while: { !$0.isWhitespace }))
-    }
-
-    static func run(_ executable: String, _ arguments: [String], input: [UInt8]) throws -> [UInt8] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Written from another thread so that a large output cannot block the writer.
-        let writer = Thread {
-            stdin.fileHandleForWriting.write(Data(input))
-            try? stdin.fileHandleForWriting.close()
-        }
-        writer.start()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("\(executable) exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
-        }
-        return Array(output)
     }
 }
