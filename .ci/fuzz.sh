@@ -77,7 +77,8 @@ build_target() {
             "$ROOT/Tests/Fuzz/$target/"*.swift \
             "$SRC/HTTPServer/RequestParser.swift" "$SRC/HTTPServer/HTTPRequest.swift" \
             "$SRC/HTTPServer/HTTPHeaders.swift" "$SRC/HTTPServer/HTTPParseError.swift" \
-            "$SRC/HTTPServer/ClientPresence.swift"
+            "$SRC/HTTPServer/ClientPresence.swift" "$SRC/HTTPServer/PercentEncoding.swift" \
+            "$ROOT/Tests/TestSupport/SplitMix64.swift"
         ;;
     JSONParser)
         "$SWIFTC" "${COMMON[@]}" -module-name JSON -o "$BIN/$target" \

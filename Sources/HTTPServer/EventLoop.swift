@@ -1,4 +1,5 @@
 import CLinux
+import Timekeeping
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -4,6 +4,7 @@ import XCTest
 import EntenteAPI
 import HTTPServer
 import JSON
+import Logging
 import Registry
 import SQLite
 #if canImport(Glibc)
@@ -273,7 +274,7 @@ final class WebhookHarness {
 
     /// The outbox status of the event queued for `webhook` (one expected).
     func outboxStatus(_ webhook: String) throws -> [String] {
-        try live.pool.read { try $0.query("SELECT status FROM webhook_outbox WHERE webhook_id = ? ORDER BY seq", [webhook]).compactMap { $0.string("status") } }
+        try live.pool.withReader { try $0.query("SELECT status FROM webhook_outbox WHERE webhook_id = ? ORDER BY seq", [webhook]).compactMap { $0.string("status") } }
     }
 
     func metrics() throws -> String {

@@ -28,8 +28,8 @@ final class WebhookOutboxTests: XCTestCase {
         XCTAssertEqual(try queued(store, allHook, "partner.created"), 1, "* gets everything")
         XCTAssertEqual(try store.count("webhook_outbox", where: "webhook_id = ?", [otherHook]), 0)
 
-        let audit = try XCTUnwrap(try store.pool.read { try $0.queryOne("SELECT id FROM audit WHERE action = 'partner.created'") })
-        let row = try XCTUnwrap(try store.pool.read {
+        let audit = try XCTUnwrap(try store.pool.withReader { try $0.queryOne("SELECT id FROM audit WHERE action = 'partner.created'") })
+        let row = try XCTUnwrap(try store.pool.withReader {
             try $0.queryOne("SELECT * FROM webhook_outbox WHERE webhook_id = ? AND event_type = 'partner.created'", [partnerHook])
         })
         XCTAssertEqual(row.string("event_id"), audit.string("id"), "the event is the audit entry")
