@@ -14,17 +14,45 @@ public struct LoopbackError: Error, CustomStringConvertible {
 public enum Loopback {
     /// A blocking socket connected to 127.0.0.1:`port`; the caller closes it.
     public static func connect(port: Int) throws(LoopbackError) -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try socket(port: port, "connect") { fd, address, length in Glibc.connect(fd, address, length) }
+    }
+
+    /// A socket bound to 127.0.0.1:`port` (0: any free port), not yet listening.
+    public static func bind(port: Int, reuseAddress: Bool = false) throws(LoopbackError) -> Int32 {
+        try socket(port: port, "bind") { fd, address, length in
+            if reuseAddress {
+                var yes: Int32 = 1
+                setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+            }
+            return Glibc.bind(fd, address, length)
+        }
+    }
+
+    /// The local port a socket is bound to.
+    public static func localPort(_ fd: Int32) -> Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A TCP socket on which `call` (connect or bind) ran with 127.0.0.1:`port`;
+    /// closed and thrown when `call` failed.
+    private static func socket(port: Int, _ operation: String,
+                               _ call: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32) throws(LoopbackError) -> Int32 {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw LoopbackError(operation: "socket", errno: errno) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { call(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else {
-            let error = LoopbackError(operation: "connect", errno: errno)
+        guard result == 0 else {
+            let error = LoopbackError(operation: operation, errno: errno)
             close(fd)
             throw error
         }
