@@ -41,7 +41,7 @@ C_INCLUDES=()
 C_LIBS=()
 BUILT=" "
 imported_modules() {  # the modules of Sources/ imported by the files of one folder
-    sed -n 's/^[[:space:]]*\(@[a-zA-Z_]*[[:space:]]*\)*import[[:space:]][[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\).*/\2/p' "$SRC/$1/"*.swift \
+    find "$SRC/$1" -name '*.swift' -exec sed -n 's/^[[:space:]]*\(@[a-zA-Z_]*[[:space:]]*\)*import[[:space:]][[:space:]]*\([A-Za-z_][A-Za-z0-9_]*\).*/\2/p' {} + \
         | sort -u | while read -r m; do [ -d "$SRC/$m" ] && echo "$m"; done
 }
 build_dependencies() {  # of a folder of Sources/
@@ -57,7 +57,7 @@ build_dependencies() {  # of a folder of Sources/
             echo "   module $dep" >&2
             "$SWIFTC" "${COMMON[@]}" -c -wmo -module-name "$dep" -emit-module \
                 -emit-module-path "$MODULES/$dep.swiftmodule" -I "$MODULES" "${C_INCLUDES[@]}" \
-                -o "$MODULES/$dep.o" "$SRC/$dep/"*.swift || return 1
+                -o "$MODULES/$dep.o" $(find "$SRC/$dep" -name '*.swift') || return 1
             MODULE_OBJECTS+=("$MODULES/$dep.o")
         fi
     done
@@ -77,7 +77,8 @@ build_target() {
             "$ROOT/Tests/Fuzz/$target/"*.swift \
             "$SRC/HTTPServer/RequestParser.swift" "$SRC/HTTPServer/HTTPRequest.swift" \
             "$SRC/HTTPServer/HTTPHeaders.swift" "$SRC/HTTPServer/HTTPParseError.swift" \
-            "$SRC/HTTPServer/ClientPresence.swift"
+            "$SRC/HTTPServer/ClientPresence.swift" "$SRC/HTTPServer/PercentEncoding.swift" \
+            "$ROOT/Tests/TestSupport/SplitMix64.swift"
         ;;
     JSONParser)
         "$SWIFTC" "${COMMON[@]}" -module-name JSON -o "$BIN/$target" \
@@ -91,7 +92,7 @@ build_target() {
         build_dependencies Registry &&
         "$SWIFTC" "${COMMON[@]}" -module-name Registry -o "$BIN/$target" \
             -I "$MODULES" "${C_INCLUDES[@]}" \
-            "$ROOT/Tests/Fuzz/$target/"*.swift "$SRC/Registry/"*.swift \
+            "$ROOT/Tests/Fuzz/$target/"*.swift $(find "$SRC/Registry" -name '*.swift') \
             "${MODULE_OBJECTS[@]}" "${C_LIBS[@]}"
         ;;
     *)

@@ -58,17 +58,10 @@ struct APIError: Error {
     }
 
     var response: HTTPResponse {
-        var body: JSONObject = [
-            "status": .int(Int64(status)), "code": .string(code), "title": .string(HTTPStatus.reason(status)), "detail": .string(detail),
-        ]
+        var members: JSONObject = [:]
         if !errors.isEmpty {
-            body["errors"] = .array(errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
+            members["errors"] = .array(errors.map { .object(["field": .string($0.field), "message": .string($0.message)]) })
         }
-        var headers = self.headers
-        headers.set("Content-Type", "application/problem+json")
-        var bytes: [UInt8] = []
-        JSON.object(body).write(to: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
-        return HTTPResponse(status: status, headers: headers, body: bytes)
+        return HTTPResponse.problem(status: status, code: code, detail: detail, members: members, headers: headers)
     }
 }

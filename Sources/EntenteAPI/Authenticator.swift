@@ -2,6 +2,7 @@ import Digest
 import HTTPServer
 import Registry
 import Locks
+import Timekeeping
 
 /// Resolves `Authorization: Bearer <token>` to a principal. Tokens are hashed
 /// (SHA-256) before anything else touches them and are never logged. Known
@@ -55,8 +56,8 @@ final class Authenticator: Sendable {
 
     static func bearerToken(_ header: String?) -> String? {
         guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
-        let token = header.dropFirst(7).trimmingSpaces()
-        return token.isEmpty ? nil : token
+        let token = header.dropFirst(7).trimmingOWS()
+        return token.isEmpty ? nil : String(token)
     }
 }
 
@@ -91,11 +92,8 @@ final class FailedAuthLimiter: Sendable {
         }
     }
 
-    /// Seconds on a monotonic clock.
+    /// Seconds on the monotonic clock.
     static func now() -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        Double(MonotonicClock.now()) / 1e9
     }
-
-    private static let start = ContinuousClock.now
 }

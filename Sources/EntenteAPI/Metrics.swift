@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Registry
 import Locks
+import Timekeeping
 
 /// Counters and histograms for `/metrics` (Prometheus text format 0.0.4):
 /// requests by route template, method and status, request latency by route,
@@ -15,7 +16,7 @@ public final class Metrics: HTTPServerObserver {
 
     private struct State {
         var requests: [RequestKey: Int] = [:]
-        var latency: [String: DatabaseTimings.Histogram] = [:]
+        var latency: [String: DurationHistogram] = [:]
         var deliveries: [String: Int] = [:]
     }
 
@@ -33,7 +34,7 @@ public final class Metrics: HTTPServerObserver {
         let method = Self.knownMethods.contains(record.method) ? record.method : "other"
         state.withLock { state in
             state.requests[RequestKey(route: route, method: method, status: record.status), default: 0] += 1
-            state.latency[route, default: DatabaseTimings.Histogram()].observe(record.durationSeconds)
+            state.latency[route, default: DurationHistogram()].observe(record.durationSeconds)
         }
     }
 
@@ -67,11 +68,11 @@ public final class Metrics: HTTPServerObserver {
         return out
     }
 
-    private func histogram(_ name: String, help: String, label: String, _ series: [String: DatabaseTimings.Histogram]) -> String {
+    private func histogram(_ name: String, help: String, label: String, _ series: [String: DurationHistogram]) -> String {
         var out = "# HELP \(name) \(help)\n# TYPE \(name) histogram\n"
         for (value, h) in series.sorted(by: { $0.key < $1.key }) {
             var cumulative = 0
-            for (index, bound) in DatabaseTimings.bounds.enumerated() {
+            for (index, bound) in DurationHistogram.bounds.enumerated() {
                 cumulative += h.buckets[index]
                 out += "\(name)_bucket{\(label)=\"\(escape(value))\",le=\"\(bound)\"} \(cumulative)\n"
             }

@@ -61,14 +61,14 @@ struct RequestContext {
     }
 
     private static func isJSON(_ contentType: String, allowMergePatch: Bool) -> Bool {
-        let media = contentType.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? ""
+        let media = contentType.split(separator: ";").first.map { $0.trimmingOWS().lowercased() } ?? ""
         return media == "application/json" || (allowMergePatch && media == "application/merge-patch+json")
     }
 
     /// The version `If-Match` names: nil when absent or `*`; 412 when it cannot match.
     func ifMatch() throws(APIError) -> Int? {
         guard let header = request.headers["If-Match"] else { return nil }
-        if header.trimmingSpaces() == "*" { return nil }
+        if header.trimmingOWS() == "*" { return nil }
         guard let version = header.split(separator: ",").compactMap({ Self.version(inETag: $0) }).first else {
             throw APIError(status: 412, code: "precondition_failed", detail: "If-Match does not name a version of this resource.")
         }
@@ -79,12 +79,12 @@ struct RequestContext {
     func ifNoneMatches(version: Int) -> Bool {
         guard let header = request.headers["If-None-Match"] else { return false }
         return header.split(separator: ",").contains { tag in
-            tag.trimmingSpaces() == "*" || Self.version(inETag: tag) == version
+            tag.trimmingOWS() == "*" || Self.version(inETag: tag) == version
         }
     }
 
     static func version(inETag tag: Substring) -> Int? {
-        var text = tag.trimmingSpaces()[...]
+        var text = tag.trimmingOWS()[...]
         if text.hasPrefix("W/") { text = text.dropFirst(2) }
         guard text.count >= 3, text.first == "\"", text.last == "\"" else { return nil }
         return Int(text.dropFirst().dropLast()).flatMap { $0 >= 1 ? $0 : nil }
@@ -127,17 +127,10 @@ struct RequestContext {
     /// Whether `Accept` names `mediaType` before JSON (or without it).
     private func prefers(_ mediaType: String) -> Bool {
         guard let accept = request.headers["Accept"] else { return false }
-        let types = accept.split(separator: ",").map { $0.split(separator: ";").first.map { $0.trimmingSpaces().lowercased() } ?? "" }
+        let types = accept.split(separator: ",").map { $0.split(separator: ";").first.map { $0.trimmingOWS().lowercased() } ?? "" }
         guard let wanted = types.firstIndex(of: mediaType) else { return false }
         let json = types.firstIndex { $0 == "application/json" || $0 == "*/*" }
         return json.map { wanted < $0 } ?? true
-    }
-
-    /// Refuses a partner key acting for another partner (403).
-    func authorizeActing(for partnerID: String) throws(APIError) {
-        if let own = principal?.partnerID, own != partnerID {
-            throw .forbidden("A partner key acts for its own partner only.")
-        }
     }
 }
 

@@ -16,20 +16,12 @@ final class ClientConnection {
     /// Edge-triggered readiness, remembered until a call hits EAGAIN.
     var readable = false
     var writable = true
-    /// A request is with a handler: nothing more is read or parsed until it answers,
-    /// which answers pipelined requests in order and bounds what one client can buffer.
-    var inFlight = false
-    /// The presence flag of the request in flight, marked gone if the peer leaves meanwhile.
-    var inFlightClient: ClientPresence?
-    /// Close once `output` is written (an error, `Connection: close`, HTTP/1.0, shutdown).
-    var closeAfterWrite = false
-    /// The peer closed its side; finish what is in flight, then close.
-    var peerClosed = false
-    /// Monotonic nanoseconds after which the timeout sweep acts; 0 while in flight.
-    var deadline: UInt64 = 0
+    /// Its phase, the peer's side and its timer.
+    var state: ConnectionState
 
-    init(id: UInt64, fd: Int32, clientAddress: String, limits: RequestParser.Limits) {
+    init(id: UInt64, fd: Int32, clientAddress: String, limits: RequestParser.Limits, state: ConnectionState) {
         self.id = id
+        self.state = state
         self.fd = fd
         self.clientAddress = clientAddress
         self.parser = RequestParser(limits: limits)

@@ -1,4 +1,5 @@
 import CLinux
+import Timekeeping
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -27,6 +28,7 @@ final class EventLoop {
     private var acceptPausedUntil: UInt64 = 0
     private let sweepInterval: UInt64
     private let refuser: ConnectionRefuser
+    private let timeouts: ConnectionState.Timeouts
 
     init(listenerFD: Int32, mailbox: Mailbox, configuration: ServerConfiguration, dispatcher: RequestDispatcher, state: ServerState) throws {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
@@ -37,6 +39,7 @@ final class EventLoop {
         self.dispatcher = dispatcher
         self.state = state
         refuser = ConnectionRefuser(observer: dispatcher.observer)
+        timeouts = ConnectionState.Timeouts(head: configuration.headTimeout.nanoseconds, idle: configuration.idleTimeout.nanoseconds)
         scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         // Check deadlines often enough that a timeout fires within a quarter of its length.
         let shortest = min(configuration.headTimeout.nanoseconds, configuration.idleTimeout.nanoseconds)
@@ -70,7 +73,7 @@ final class EventLoop {
                     }
                     if event.events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
                         // Gone while its request is with a handler: long work may stop.
-                        connection.inFlightClient?.markGone()
+                        connection.state.client?.markGone()
                     }
                     if event.events & (EPOLLOUT.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
                         connection.writable = true
@@ -86,7 +89,7 @@ final class EventLoop {
             if draining && (connections.isEmpty || now >= drainDeadline) { break }
         }
         for connection in Array(connections.values) {
-            if !connection.inFlight && connection.parser.isMidRequest && !connection.hasPendingOutput {
+            if connection.state.owesShutdownAnswer(midRequest: connection.parser.isMidRequest, hasPendingOutput: connection.hasPendingOutput) {
                 // Its request never finished arriving within the grace: say so rather than vanish.
                 let response = HTTPResponse.problem(status: 503, code: "unavailable", detail: "The server is shutting down; send the request again.",
                                                     headers: HTTPHeaders([("Retry-After", "1")]))
@@ -124,9 +127,9 @@ final class EventLoop {
                 refuser.refuse(fd, .connectionLimit)
                 continue
             }
-            let connection = ClientConnection(id: nextID, fd: fd, clientAddress: address, limits: configuration.limits)
+            let lifecycle = ConnectionState(now: MonotonicClock.now(), timeouts: timeouts)
+            let connection = ClientConnection(id: nextID, fd: fd, clientAddress: address, limits: configuration.limits, state: lifecycle)
             nextID += 1
-            connection.deadline = MonotonicClock.now() + configuration.headTimeout.nanoseconds
             do {
                 try watch(fd, token: connection.id, events: EPOLLIN.rawValue | EPOLLOUT.rawValue | EPOLLRDHUP.rawValue | EPOLLET.rawValue)
             } catch {
@@ -160,8 +163,11 @@ final class EventLoop {
             guard connection.flush() else { return closeConnection(connection) }
             if connection.hasPendingOutput { return }
         }
-        if connection.inFlight { return }
-        if connection.closeAfterWrite { return closeConnection(connection) }
+        switch connection.state.afterOutputWritten() {
+        case .waitForHandler: return
+        case .close: return closeConnection(connection)
+        case .parse: break
+        }
 
         while true {
             let event: RequestParser.Event
@@ -173,30 +179,27 @@ final class EventLoop {
             switch event {
             case .request(var request):
                 request.clientAddress = connection.clientAddress
-                connection.inFlight = true
-                connection.inFlightClient = request.client
-                connection.deadline = 0
+                connection.state.requestDispatched(client: request.client)
                 dispatcher.dispatch(request, connection: connection.id)
                 return
             case .continueExpected:
                 connection.queue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                 guard connection.flush() else { return closeConnection(connection) }
             case .needMoreData:
-                if connection.peerClosed { return closeConnection(connection) }
-                guard connection.readable else { return }
+                switch connection.state.needMoreData(readable: connection.readable) {
+                case .close: return closeConnection(connection)
+                case .waitForReadable: return
+                case .read: break
+                }
                 let wasMidRequest = connection.parser.isMidRequest
                 switch connection.readOnce(into: scratch) {
                 case .bytes:
-                    // The head timer starts with a request's first byte; while the
-                    // body comes, any progress keeps the connection alive.
-                    if !wasMidRequest || connection.parser.isReadingBody {
-                        connection.deadline = MonotonicClock.now() + configuration.headTimeout.nanoseconds
-                    }
+                    connection.state.bytesRead(now: MonotonicClock.now(), wasMidRequest: wasMidRequest, readingBody: connection.parser.isReadingBody)
                 case .wouldBlock:
                     connection.readable = false
                     return
                 case .endOfStream:
-                    connection.peerClosed = true
+                    connection.state.peerClosedItsSide()
                 case .failed:
                     return closeConnection(connection)
                 }
@@ -209,8 +212,7 @@ final class EventLoop {
         let response = HTTPResponse.problem(status: error.status, code: error.code, detail: error.detail)
         let requestID = RequestID.generate()
         connection.queue(ResponseSerializer.serialize(response, requestID: requestID, keepAlive: false, headOnly: false))
-        connection.closeAfterWrite = true
-        connection.deadline = MonotonicClock.now() + configuration.idleTimeout.nanoseconds
+        connection.state.parseFailed(now: MonotonicClock.now())
         dispatcher.record(method: "-", response: response, requestID: requestID, started: MonotonicClock.now())
         service(connection)
     }
@@ -220,12 +222,8 @@ final class EventLoop {
             switch message {
             case .responded(let id, let bytes, let close):
                 guard let connection = connections[id] else { continue }
-                connection.inFlight = false
-                connection.inFlightClient = nil
                 connection.queue(bytes)
-                connection.closeAfterWrite = close || draining
-                let wait = connection.parser.bufferedByteCount > 0 ? configuration.headTimeout : configuration.idleTimeout
-                connection.deadline = MonotonicClock.now() + wait.nanoseconds
+                connection.state.responded(now: MonotonicClock.now(), close: close || draining, hasBufferedBytes: connection.parser.bufferedByteCount > 0)
                 service(connection)
             case .shutdown:
                 beginDraining()
@@ -242,13 +240,12 @@ final class EventLoop {
         close(listenerFD)
         listenerFD = -1
         for connection in Array(connections.values) {
-            if connection.inFlight || connection.hasPendingOutput {
-                connection.closeAfterWrite = true
-            } else if connection.parser.isMidRequest {
-                // Half received: let it finish within the grace; it is answered
-                // with `Connection: close` like every answer while draining.
+            switch connection.state.drainBegan(hasPendingOutput: connection.hasPendingOutput, midRequest: connection.parser.isMidRequest) {
+            case .closeAfterAnswer, .letRequestFinish:
+                // A half-received request is answered with `Connection: close`
+                // like every answer while draining.
                 continue
-            } else {
+            case .closeNow:
                 closeConnection(connection)
             }
         }
@@ -258,11 +255,14 @@ final class EventLoop {
     private func sweep(now: UInt64) {
         resumeAcceptingIfDue(now: now)
         refuser.report(now: now)
-        for connection in Array(connections.values) where !connection.inFlight && connection.deadline != 0 && now >= connection.deadline {
-            if connection.parser.isMidRequest && !connection.hasPendingOutput && !connection.closeAfterWrite {
+        for connection in Array(connections.values) {
+            switch connection.state.sweep(now: now, midRequest: connection.parser.isMidRequest, hasPendingOutput: connection.hasPendingOutput) {
+            case .none:
+                continue
+            case .answerTimeout:
                 fail(connection, with: .timeout)
                 if connections[connection.id] != nil { closeConnection(connection) }
-            } else {
+            case .close:
                 closeConnection(connection)
             }
         }
@@ -270,7 +270,7 @@ final class EventLoop {
 
     private func closeConnection(_ connection: ClientConnection) {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
-        connection.inFlightClient?.markGone()
+        connection.state.client?.markGone()
         // Closing the descriptor removes it from the epoll set; it was registered once
         // and never re-registered, so a reused descriptor number starts clean.
         close(connection.fd)

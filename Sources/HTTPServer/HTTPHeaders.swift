@@ -58,8 +58,9 @@ extension StringProtocol {
         return zip(a, b).allSatisfy { x, y in asciiLower(x) == asciiLower(y) }
     }
 
-    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace).
-    func trimmingOWS() -> Substring {
+    /// Without leading and trailing spaces and tabs (HTTP's optional whitespace,
+    /// RFC 9110 §5.6.3): how every header value and element is read.
+    public func trimmingOWS() -> Substring {
         var s = Substring(self)
         while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
         while let c = s.last, c == " " || c == "\t" { s.removeLast() }

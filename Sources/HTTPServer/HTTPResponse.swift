@@ -1,3 +1,5 @@
+import JSON
+
 /// A response a responder hands back to the server. The server adds
 /// `Content-Length`, `Date`, `X-Request-Id` and `Connection`.
 public struct HTTPResponse: Sendable {
@@ -16,31 +18,20 @@ public struct HTTPResponse: Sendable {
     }
 
     /// An RFC 9457 problem document (`application/problem+json`) with a stable
-    /// machine-readable `code`.
-    public static func problem(status: Int, code: String, detail: String, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+    /// machine-readable `code`: `status`, `code`, `title`, `detail`, then
+    /// `members` (the API adds `errors` there). The one place a problem
+    /// document is written, by the transport and by the API alike.
+    public static func problem(status: Int, code: String, detail: String, members: JSONObject = [:],
+                               headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
         var headers = headers
         headers.set("Content-Type", "application/problem+json")
-        let title = HTTPStatus.reason(status)
-        let json = "{\"status\":\(status),\"code\":\(jsonQuoted(code)),\"title\":\(jsonQuoted(title)),\"detail\":\(jsonQuoted(detail))}\n"
-        return HTTPResponse(status: status, headers: headers, body: Array(json.utf8))
+        var document: JSONObject = [
+            "status": .int(Int64(status)), "code": .string(code), "title": .string(HTTPStatus.reason(status)), "detail": .string(detail),
+        ]
+        for (key, value) in members { document[key] = value }
+        var body: [UInt8] = []
+        JSON.object(document).write(to: &body)
+        body.append(UInt8(ascii: "\n"))
+        return HTTPResponse(status: status, headers: headers, body: body)
     }
-}
-
-/// `s` as a JSON string literal: enough JSON for the transport's own problem documents and log lines.
-func jsonQuoted(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }

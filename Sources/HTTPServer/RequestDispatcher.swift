@@ -1,3 +1,5 @@
+import Timekeeping
+
 /// Runs complete requests through the responder on the worker pool and posts
 /// the serialized answers back to the event loop.
 struct RequestDispatcher: Sendable {

@@ -388,16 +388,6 @@ func digit(_ byte: UInt8) -> Int? {
     byte >= 0x30 && byte <= 0x39 ? Int(byte - 0x30) : nil
 }
 
-@inline(__always)
-func hexDigit(_ byte: UInt8) -> Int? {
-    switch byte {
-    case 0x30...0x39: Int(byte - 0x30)
-    case 0x41...0x46: Int(byte - 0x41 + 10)
-    case 0x61...0x66: Int(byte - 0x61 + 10)
-    default: nil
-    }
-}
-
 /// RFC 9110 `tchar`: the characters of a method or a header name.
 @inline(__always)
 func isTokenByte(_ byte: UInt8) -> Bool {

@@ -55,7 +55,7 @@ public struct Router<Handler: Sendable>: Sendable {
         for segment in path.split(separator: "/", omittingEmptySubsequences: false).dropFirst() {
             if let next = node.literal[String(segment)] {
                 node = next
-            } else if let (name, next) = node.parameter, !segment.isEmpty, let value = percentDecoded(segment) {
+            } else if let (name, next) = node.parameter, !segment.isEmpty, let value = PercentEncoding.decode(segment) {
                 parameters[name] = value
                 node = next
             } else {
@@ -70,20 +70,4 @@ public struct Router<Handler: Sendable>: Sendable {
         if allowed.contains("GET") { allowed.insert("HEAD") }
         return .methodNotAllowed(allowed: allowed.sorted(), template: node.template)
     }
-}
-
-/// `%XX` sequences decoded as UTF-8; nil when malformed.
-func percentDecoded(_ text: Substring) -> String? {
-    guard text.utf8.contains(UInt8(ascii: "%")) else { return String(text) }
-    var bytes: [UInt8] = []
-    var iterator = text.utf8.makeIterator()
-    while let byte = iterator.next() {
-        if byte == UInt8(ascii: "%") {
-            guard let high = iterator.next().flatMap(hexDigit), let low = iterator.next().flatMap(hexDigit) else { return nil }
-            bytes.append(UInt8(high * 16 + low))
-        } else {
-            bytes.append(byte)
-        }
-    }
-    return String(validating: bytes, as: UTF8.self)
 }

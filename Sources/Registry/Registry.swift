@@ -1,6 +1,7 @@
 import JSON
 import SQLite
 import Synchronization
+import Timekeeping
 
 /// The registry: partners, projects, conventions, decisions, indicators and
 /// their audit trail, stored in SQLite. Every write runs in one transaction
@@ -24,10 +25,10 @@ public final class Registry: Sendable {
     }
 
     func read<T>(_ body: (Connection) throws -> T) throws -> T {
-        let started = ContinuousClock.now
-        defer { timings.observe("read", seconds: Self.seconds(since: started)) }
+        let started = MonotonicClock.now()
+        defer { timings.observe("read", seconds: MonotonicClock.seconds(since: started)) }
         do {
-            return try pool.read(body)
+            return try pool.withReader(body)
         } catch let error as SQLiteError where error.storageFault != nil {
             throw RegistryError(storageFault: error)
         }
@@ -36,8 +37,8 @@ public final class Registry: Sendable {
     /// Runs `body` atomically (a savepoint in a group-committed transaction);
     /// its audit entries commit with it, and it returns once they are durable.
     func write<T>(_ change: ChangeContext, _ body: (Connection, AuditLog) throws -> T) throws -> T {
-        let started = ContinuousClock.now
-        defer { timings.observe("write", seconds: Self.seconds(since: started)) }
+        let started = MonotonicClock.now()
+        defer { timings.observe("write", seconds: MonotonicClock.seconds(since: started)) }
         do {
             let result = try commits.perform { db in try body(db, AuditLog(db: db, change: change)) }
             writesFailing.store(false, ordering: .relaxed)
@@ -46,11 +47,6 @@ public final class Registry: Sendable {
             writesFailing.store(true, ordering: .relaxed)
             throw RegistryError(storageFault: error)
         }
-    }
-
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     /// Whether the database answers reads and, after a write failed for want

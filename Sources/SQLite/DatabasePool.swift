@@ -6,9 +6,11 @@ import Foundation
 /// never wait for a writer, and the writer never waits for readers. Writes are
 /// serialised through the single writer connection.
 ///
-/// Do not call `write` from inside `write` on the same pool: the writer lock is
-/// not reentrant. `read` inside `write` is fine (it sees the state before the
-/// write's uncommitted changes).
+/// The pool lends connections; it opens no transaction itself (the registry's
+/// group commit does, on the writer it borrows). Do not call `withWriter` from
+/// inside `withWriter` on the same pool: the writer lock is not reentrant.
+/// `withReader` inside `withWriter` is fine (it sees the state before the
+/// writer's uncommitted changes).
 public final class DatabasePool: @unchecked Sendable {
     // Why @unchecked Sendable is sound: the non-Sendable Connections are only ever
     // touched while holding a lock, and none escapes the body it is lent to
@@ -49,7 +51,7 @@ public final class DatabasePool: @unchecked Sendable {
 
     /// Runs `body` with exclusive use of the writer connection, holding the
     /// writer lock for the whole call. `body` opens its own transactions.
-    public func write<T>(_ body: (Connection) throws -> T) throws -> T {
+    public func withWriter<T>(_ body: (Connection) throws -> T) throws -> T {
         writerLock.lock()
         defer { writerLock.unlock() }
         guard !writerIsClosed else { throw closedError }
@@ -59,7 +61,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// Runs `body` with a reader connection, waiting while all readers are busy.
     /// Each statement outside an explicit transaction reads the latest committed
     /// state; wrap several reads in `transaction(.deferred)` for one snapshot.
-    public func read<T>(_ body: (Connection) throws -> T) throws -> T {
+    public func withReader<T>(_ body: (Connection) throws -> T) throws -> T {
         let reader = try checkOutReader()
         defer { checkIn(reader) }
         return try body(reader)
@@ -88,7 +90,7 @@ public final class DatabasePool: @unchecked Sendable {
     }
 
     /// Closes every connection, waiting for readers and the writer in use to be
-    /// handed back. Afterwards `read` and `write` throw `SQLITE_MISUSE`. Idempotent.
+    /// handed back. Afterwards `withReader` and `withWriter` throw `SQLITE_MISUSE`. Idempotent.
     /// Closes every connection, first folding the WAL back into the database
     /// (`wal_checkpoint(TRUNCATE)`). Returns the checkpoint's error when that
     /// failed — on a full disk, say — in which case the WAL stays beside the

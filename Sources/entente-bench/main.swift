@@ -5,23 +5,12 @@
 // Prints a table (game, n, method, ms: best of the runs) and, with --games,
 // writes each game as integer weights and quota for docs/bench/powerindex_compare.py.
 import Governance
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-
-/// A deterministic generator (SplitMix64), so every run times the same games.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 struct BenchGame {
     let name: String

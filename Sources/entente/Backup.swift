@@ -1,5 +1,6 @@
 import Foundation
 import SQLite
+import Timekeeping
 
 /// `entente backup`: a consistent copy of a live database, taken while the
 /// server keeps serving.
@@ -20,7 +21,7 @@ enum Backup {
         guard FileManager.default.fileExists(atPath: folder) else {
             throw DatabaseFileError(path: target, problem: "the folder \(folder) does not exist (create it first)")
         }
-        let started = ContinuousClock.now
+        let started = MonotonicClock.now()
         do {
             let source = try Connection(path: path, readOnly: true)
             try source.run("VACUUM INTO ?", [target])
@@ -35,8 +36,7 @@ enum Backup {
             throw DatabaseFile.explain(error, path: path)
         }
         let size = (try? FileManager.default.attributesOfItem(atPath: target)[.size] as? Int) ?? 0
-        let elapsed = ContinuousClock.now - started
         log.write("backup written", [("database", path), ("to", target), ("bytes", size),
-                                     ("duration_ms", Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000))])
+                                     ("duration_ms", Int(MonotonicClock.seconds(since: started) * 1000))])
     }
 }

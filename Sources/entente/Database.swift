@@ -1,4 +1,4 @@
-import HTTPServer
+import Logging
 import Registry
 import SQLite
 
@@ -34,7 +34,7 @@ struct Database {
             throw DatabaseFile.explain(error, path: path)
         }
         do {
-            let applied = try pool.write { try Registry.migrate($0, with: migrator) }
+            let applied = try pool.withWriter { try Registry.migrate($0, with: migrator) }
             for migration in applied {
                 log.write("migration applied", [("version", migration.version), ("name", migration.name), ("database", path)])
             }

@@ -2,6 +2,7 @@ import Dispatch
 import EntenteAPI
 import Foundation
 import HTTPServer
+import Logging
 import Registry
 
 /// `entente serve`: migrate, listen, make sure an admin key exists, serve until SIGTERM/SIGINT.
@@ -41,15 +42,19 @@ struct Serve {
         api.metrics.observeConnections { server.openConnections }
         let deliverer = WebhookDeliverer(registry: database.registry, metrics: api.metrics, log: log, schedule: schedule)
         deliverer.start()
+        let jobs = JobScheduler(jobs: JobScheduler.registryJobs(database.registry), log: log, tick: schedule.pollInterval)
+        jobs.start()
 
         ShutdownSignals.wait { number in
             log.write("stopping", [("signal", number == SIGTERM ? "SIGTERM" : "SIGINT")])
             deliverer.requestStop()
+            jobs.requestStop()
             server.shutdown()
         }
         log.write("started", [("version", version), ("host", configuration.host), ("port", server.port), ("database", database.pool.path)])
         server.waitUntilStopped()
         deliverer.stop(timeout: 2)
+        jobs.stop(timeout: 2)
         if let error = database.pool.close() {
             log.write(level: "warn", "the write-ahead log stays beside the database; it is applied on the next start",
                       [("reason", error.storageFault ?? error.message)])

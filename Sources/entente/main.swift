@@ -1,5 +1,5 @@
 import Foundation
-import HTTPServer
+import Logging
 
 /// `entente`: the registry's command-line entry point.
 let version = "0.1.0"

@@ -3,8 +3,10 @@ import XCTest
 import EntenteAPI
 import HTTPServer
 import JSON
+import Logging
 import Registry
 import SQLite
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +33,7 @@ final class LiveServer {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         databasePath = self.directory.appendingPathComponent("entente.sqlite").path
         pool = try DatabasePool(path: databasePath)
-        _ = try pool.write { try Registry.migrate($0, with: Migrator(directory: Self.migrationsFolder)) }
+        _ = try pool.withWriter { try Registry.migrate($0, with: Migrator(directory: Self.migrationsFolder)) }
         registry = Registry(pool: pool)
         adminToken = try registry.createKey(name: "test admin", role: .admin, partnerID: nil).token
         logPipe = try LogCapture()
@@ -77,7 +79,7 @@ final class LiveServer {
 
     /// Row count of a table, read straight from the database file.
     func count(_ table: String) throws -> Int {
-        try pool.read { Int(try $0.queryOne("SELECT count(*) AS n FROM \(table)")?.int("n") ?? 0) }
+        try pool.withReader { Int(try $0.queryOne("SELECT count(*) AS n FROM \(table)")?.int("n") ?? 0) }
     }
 }
 
@@ -147,32 +149,7 @@ struct APIClient {
     }
 
     private func exchange(_ request: [UInt8]) throws -> [UInt8] {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw TestFailure("connect failed: errno \(errno)") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var offset = 0
-        while offset < request.count {
-            let sent = request.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, request.count - offset, Int32(MSG_NOSIGNAL)) }
-            guard sent > 0 else { throw TestFailure("send failed") }
-            offset += sent
-        }
-        var reply: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = recv(fd, &chunk, chunk.count, 0)
-            if count <= 0 { break }
-            reply.append(contentsOf: chunk[0..<count])
-        }
-        return reply
+        try Loopback.exchange(port: port, request, timeoutSeconds: 10)
     }
 
     private func parse(_ reply: [UInt8]) throws -> APIResponse {
@@ -303,7 +280,7 @@ extension LiveServer {
 
     /// Rows of `table` matching `condition` (SQL), read straight from the file.
     func count(_ table: String, where condition: String, _ arguments: [String]) throws -> Int {
-        try pool.read { Int(try $0.queryOne("SELECT count(*) AS n FROM \(table) WHERE \(condition)", arguments)?.int("n") ?? 0) }
+        try pool.withReader { Int(try $0.queryOne("SELECT count(*) AS n FROM \(table) WHERE \(condition)", arguments)?.int("n") ?? 0) }
     }
 }
 

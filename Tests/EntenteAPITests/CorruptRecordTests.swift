@@ -34,7 +34,7 @@ final class CorruptRecordTests: XCTestCase {
             ("UPDATE conventions SET document = '[]' WHERE id = '\(conventions[2])'", "/v1/conventions/\(conventions[2])", "conventions.document is not a JSON object"),
         ]
         for (sql, path, logged) in cases {
-            try live.pool.write { db in try db.run(sql) }
+            try live.pool.withWriter { db in try db.run(sql) }
             let response = try api.get(path)
             XCTAssertEqual(response.status, 500, "\(sql): \(response.text)")
             XCTAssertEqual(response.code, "internal", sql)

@@ -8,7 +8,7 @@ import SQLite
 final class FailedRequestsChangeNothingTests: XCTestCase {
     /// Every row of every table, in rowid order.
     private func snapshot(_ live: LiveServer) throws -> [String: [Row]] {
-        try live.pool.read { db in
+        try live.pool.withReader { db in
             let tables = try db.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").compactMap { $0.string("name") }
             var rows: [String: [Row]] = [:]
             for table in tables {

@@ -496,7 +496,7 @@ final class GovernanceAPITests: XCTestCase {
         let audit = try api.get("/v1/audit?entity_id=\(decision)")
         let actions = audit.json?["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue } ?? []
         XCTAssertEqual(actions.filter { $0 == "decision.closed" }.count, 1, "\(actions)")
-        let stored = try live.pool.read { try $0.queryOne("SELECT status FROM decisions WHERE id = ?", [decision])?.string("status") }
+        let stored = try live.pool.withReader { try $0.queryOne("SELECT status FROM decisions WHERE id = ?", [decision])?.string("status") }
         XCTAssertEqual(stored, "closed")
         // Votes after the deadline are refused.
         let late = try api.post("/v1/decisions/\(decision)/votes", ["partner_id": .string(c), "choice": "no"])

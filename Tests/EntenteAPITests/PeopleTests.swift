@@ -399,7 +399,7 @@ final class PeopleTests: XCTestCase {
             XCTAssertFalse(events.text.contains(secret), "the events hold \(secret)")
         }
         // The stored rows of the audit trail and the outbox hold none of them either.
-        let stored = try live.pool.read { db in
+        let stored = try live.pool.withReader { db in
             try db.query("SELECT * FROM audit").map { "\($0.values)" }.joined()
         }
         for secret in [email, newEmail, phone, newPhone] {
@@ -441,7 +441,7 @@ final class PeopleTests: XCTestCase {
         XCTAssertEqual(try live.client().get("/v1/people/\(onlyB)").json, untouched.json, "others are not touched")
         XCTAssertEqual(ids(try live.client().get("/v1/people?partner_id=\(a)")), [])
         XCTAssertEqual(ids(try live.client().get("/v1/people?role=signatory")), [])
-        XCTAssertEqual(try live.pool.read { try $0.queryOne("SELECT count(*) AS n FROM person_affiliations WHERE partner_id = ?", [a])?.int("n") }, 0)
+        XCTAssertEqual(try live.pool.withReader { try $0.queryOne("SELECT count(*) AS n FROM person_affiliations WHERE partner_id = ?", [a])?.int("n") }, 0)
 
         let entry = try live.client().get("/v1/audit?entity_id=\(a)").json?["items"]?.arrayValue?.first
         XCTAssertEqual(entry?["action"], "partner.deleted")
@@ -518,7 +518,7 @@ extension LiveServer {
     /// Every row of each table, in rowid order, read straight from the file:
     /// to show a refused request changed nothing.
     func rows(of tables: [String]) throws -> [String: [Row]] {
-        try pool.read { db in
+        try pool.withReader { db in
             var rows: [String: [Row]] = [:]
             for table in tables { rows[table] = try db.query("SELECT * FROM \"\(table)\"") }
             return rows

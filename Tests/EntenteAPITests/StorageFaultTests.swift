@@ -77,14 +77,14 @@ final class StorageFaultTests: XCTestCase {
 
         // Nothing half written: every acknowledged partner and its audit entry, no other.
         XCTAssertEqual(try live.count("partners"), acknowledged)
-        XCTAssertEqual(try live.pool.read { Int(try $0.queryOne("SELECT count(*) AS n FROM audit WHERE entity_type = 'partner'")?.int("n") ?? 0) },
+        XCTAssertEqual(try live.pool.withReader { Int(try $0.queryOne("SELECT count(*) AS n FROM audit WHERE entity_type = 'partner'")?.int("n") ?? 0) },
                        acknowledged)
 
         try FileManager.default.removeItem(atPath: filler)
         XCTAssertEqual(try live.anonymous().get("/readyz").status, 200, "ready again once space returns")
         let after = try client.post("/v1/partners", ["name": "After", "kind": "institution"])
         XCTAssertEqual(after.status, 201, after.text)
-        XCTAssertEqual(try live.pool.read { try $0.queryOne("PRAGMA integrity_check")?.string("integrity_check") }, "ok")
+        XCTAssertEqual(try live.pool.withReader { try $0.queryOne("PRAGMA integrity_check")?.string("integrity_check") }, "ok")
     }
 
     /// A database that turns read-only under the running server (SQLite's
@@ -94,7 +94,7 @@ final class StorageFaultTests: XCTestCase {
         let live = try LiveServer()
         let client = live.client()
         XCTAssertEqual(try client.post("/v1/partners", ["name": "Before", "kind": "institution"]).status, 201)
-        try live.pool.write { try $0.execute("PRAGMA query_only = ON") }
+        try live.pool.withWriter { try $0.execute("PRAGMA query_only = ON") }
         let refused = try client.post("/v1/partners", ["name": "During", "kind": "institution"])
         XCTAssertEqual(refused.status, 503, refused.text)
         XCTAssertEqual(refused.code, "unavailable")
@@ -103,7 +103,7 @@ final class StorageFaultTests: XCTestCase {
         XCTAssertEqual(try client.get("/v1/partners").status, 200, "reads still work")
         XCTAssertEqual(try live.count("partners"), 1, "nothing half written")
 
-        try live.pool.write { try $0.execute("PRAGMA query_only = OFF") }
+        try live.pool.withWriter { try $0.execute("PRAGMA query_only = OFF") }
         XCTAssertEqual(try live.anonymous().get("/readyz").status, 200)
         XCTAssertEqual(try client.post("/v1/partners", ["name": "After", "kind": "institution"]).status, 201)
     }

@@ -4,6 +4,8 @@ import XCTest
 import EntenteAPI
 import HTTPServer
 import JSON
+import Logging
+import TestSupport
 import Registry
 import SQLite
 #if canImport(Glibc)
@@ -48,23 +50,18 @@ final class WebhookReceiver: @unchecked Sendable {
         script = statuses
         self.fallback = fallback
         self.delays = delays
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket failed: errno \(errno)") }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        let fd: Int32
+        do {
+            fd = try Loopback.bind(port: port, reuseAddress: true)
+        } catch {
+            throw TestFailure("could not listen on port \(port): \(error)")
         }
-        guard bound == 0, listen(fd, 64) == 0 else {
+        guard listen(fd, 64) == 0 else {
             close(fd)
             throw TestFailure("could not listen on port \(port): errno \(errno)")
         }
         listenFD = fd
-        self.port = Self.localPort(fd)
+        self.port = Loopback.localPort(fd)
         let thread = Thread { [self] in
             acceptLoop()
             finished.signal()
@@ -77,26 +74,9 @@ final class WebhookReceiver: @unchecked Sendable {
 
     /// A loopback port that nothing listens on (bound once, then released).
     static func unusedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try Loopback.bind(port: 0)
         defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0 else { throw TestFailure("bind failed: errno \(errno)") }
-        return localPort(fd)
-    }
-
-    private static func localPort(_ fd: Int32) -> Int {
-        var address = sockaddr_in()
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
+        return Loopback.localPort(fd)
     }
 
     func stop() {
@@ -273,7 +253,7 @@ final class WebhookHarness {
 
     /// The outbox status of the event queued for `webhook` (one expected).
     func outboxStatus(_ webhook: String) throws -> [String] {
-        try live.pool.read { try $0.query("SELECT status FROM webhook_outbox WHERE webhook_id = ? ORDER BY seq", [webhook]).compactMap { $0.string("status") } }
+        try live.pool.withReader { try $0.query("SELECT status FROM webhook_outbox WHERE webhook_id = ? ORDER BY seq", [webhook]).compactMap { $0.string("status") } }
     }
 
     func metrics() throws -> String {

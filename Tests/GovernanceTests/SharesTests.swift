@@ -48,10 +48,9 @@ final class SharesTests: XCTestCase {
         let rules = GovernanceRules(voting: .colleges(colleges), capPercent: Rational(10), floorPercent: Rational(50),
                                     quorumPercent: Rational(120), majority: .percent(Rational(50)), vetoPartnerIDs: ["nobody"])
         let problems = rules.validate(for: parties([1, 1, 1]))
-        let fields = Set(problems.map(\.field))
-        XCTAssertEqual(fields, ["governance.cap_percent", "governance.floor_percent", "governance.quorum_percent",
-                                "governance.majority", "governance.veto_partner_ids", "governance.colleges"])
-        let collegeMessages = problems.filter { $0.field == "governance.colleges" }.map(\.message)
+        let settings = Set(problems.map(\.setting))
+        XCTAssertEqual(settings, [.capPercent, .floorPercent, .quorumPercent, .majority, .vetoPartnerIDs, .colleges])
+        let collegeMessages = problems.filter { $0.setting == .colleges }.map(\.message)
         XCTAssertEqual(collegeMessages.count, 4, "\(collegeMessages)")  // ghost, p1 twice, sum 80, p2 in none
         XCTAssertThrowsError(try shares(of: parties([1, 1, 1]), under: rules)) { error in
             XCTAssertEqual((error as? GovernanceValidationError)?.problems, problems)
@@ -60,7 +59,7 @@ final class SharesTests: XCTestCase {
 
     func testProportionalWithoutAnyPledgeIsAnError() {
         let problems = GovernanceRules(voting: .proportional).validate(for: parties([0, 0]))
-        XCTAssertEqual(problems.map(\.field), ["governance.voting"])
+        XCTAssertEqual(problems.map(\.setting), [.voting])
     }
 
     func testMajorityNames() {

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import XCTest
 @testable import HTTPServer
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,20 +77,8 @@ final class TestClient {
     private var buffer: [UInt8] = []
 
     init(port: Int, timeoutSeconds: Int = 5) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard result == 0 else {
-            close(fd)
-            throw SocketError(operation: "connect", errno: errno)
-        }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        fd = try Loopback.connect(port: port)
+        Loopback.setReceiveTimeout(fd, seconds: timeoutSeconds)
     }
 
     deinit { close(fd) }
@@ -99,21 +88,14 @@ final class TestClient {
     }
 
     func send(_ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let sent = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL)) }
-            if sent <= 0 { return }
-            offset += sent
-        }
+        Loopback.send(bytes, to: fd)
     }
 
     /// Reads more bytes; false at end of stream or timeout.
     private func fill() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        let count = recv(fd, &chunk, chunk.count, 0)
-        guard count > 0 else { return false }
-        buffer.append(contentsOf: chunk[0..<count])
-        return true
+        let chunk = Loopback.receive(from: fd)
+        buffer += chunk
+        return !chunk.isEmpty
     }
 
     /// Reads one response (Content-Length framed, or none for 1xx/204/304 and HEAD).

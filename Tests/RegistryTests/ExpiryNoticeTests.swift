@@ -55,7 +55,7 @@ final class ExpiryNoticeTests: XCTestCase {
         XCTAssertEqual(try notices(store, none), 0)
         XCTAssertEqual(try notices(store, expired), 0)
 
-        let entry = try XCTUnwrap(try store.pool.read {
+        let entry = try XCTUnwrap(try store.pool.withReader {
             try $0.queryOne("SELECT * FROM audit WHERE action = 'convention.expiring' AND entity_id = ?", [thirty])
         })
         XCTAssertEqual(entry.string("entity_type"), "convention")

@@ -54,7 +54,7 @@ final class GroupCommitTests: XCTestCase {
         }
 
         XCTAssertEqual(try store.count("partners"), distinct)
-        let audit = try store.pool.read { try $0.query("SELECT entity_id, request_id FROM audit WHERE action = 'partner.created'") }
+        let audit = try store.pool.withReader { try $0.query("SELECT entity_id, request_id FROM audit WHERE action = 'partner.created'") }
         XCTAssertEqual(audit.count, distinct, "exactly one partner.created per stored partner")
         XCTAssertEqual(Set(audit.compactMap { $0.string("entity_id") }), Set(stored.keys))
         for row in audit {
@@ -73,7 +73,7 @@ final class GroupCommitTests: XCTestCase {
         let registry = store.registry
         _ = try registry.createWebhook(["url": "http://127.0.0.1:9/hook", "events": ["*"], "secret": "0123456789abcdef0123"],
                                        change: store.change())
-        try store.pool.write { db in
+        try store.pool.withWriter { db in
             try db.execute("""
                 CREATE TRIGGER poison_outbox BEFORE INSERT ON webhook_outbox WHEN NEW.payload LIKE '%Poison%'
                 BEGIN SELECT RAISE(ABORT, 'poisoned by the test'); END
@@ -109,7 +109,7 @@ final class GroupCommitTests: XCTestCase {
         XCTAssertEqual(try store.count("audit", where: "changes LIKE '%Poison%'"), 0)
         XCTAssertEqual(try store.count("audit_partners"), 32, "a failed request's audit scope rows are rolled back")
         XCTAssertEqual(try store.count("webhook_outbox") - outboxBefore, 32)
-        let outboxEntities = try store.pool.read { db in
+        let outboxEntities = try store.pool.withReader { db in
             try db.query("SELECT a.entity_id FROM webhook_outbox o JOIN audit a ON a.id = o.event_id WHERE o.event_type = 'partner.created'")
                 .compactMap { $0.string("entity_id") }
         }
@@ -122,13 +122,13 @@ final class AuditAppendOnlyTests: XCTestCase {
     func testAuditRefusesUpdateAndDelete() throws {
         let store = try TestStore()
         let partner = try store.partner("Musée des Confluences")
-        let entry = try XCTUnwrap(try store.pool.read { try $0.queryOne("SELECT id, actor, action FROM audit WHERE entity_id = ?", [partner.id]) })
+        let entry = try XCTUnwrap(try store.pool.withReader { try $0.queryOne("SELECT id, actor, action FROM audit WHERE entity_id = ?", [partner.id]) })
         XCTAssertEqual(entry.string("action"), "partner.created")
         let id = try XCTUnwrap(entry.string("id"))
 
         func refused(_ sql: String, _ expected: String, file: StaticString = #filePath, line: UInt = #line) {
             do {
-                try store.pool.write { try $0.run(sql, [id]) }
+                try store.pool.withWriter { try $0.run(sql, [id]) }
                 XCTFail("\(sql) was accepted", file: file, line: line)
             } catch let error as SQLiteError {
                 XCTAssertTrue(error.message.contains(expected), "\(error)", file: file, line: line)
@@ -141,14 +141,14 @@ final class AuditAppendOnlyTests: XCTestCase {
         refused("DELETE FROM audit WHERE id = ?", "never deleted")
         // Inside an explicit transaction as well.
         do {
-            try store.pool.write { db in try db.transaction(.immediate) { try db.run("DELETE FROM audit") } }
+            try store.pool.withWriter { db in try db.transaction(.immediate) { try db.run("DELETE FROM audit") } }
             XCTFail("DELETE FROM audit was accepted in a transaction")
         } catch let error as SQLiteError {
             XCTAssertTrue(error.message.contains("never deleted"), "\(error)")
         }
 
         XCTAssertEqual(try store.count("audit"), 1)
-        let after = try XCTUnwrap(try store.pool.read { try $0.queryOne("SELECT actor FROM audit WHERE id = ?", [id]) })
+        let after = try XCTUnwrap(try store.pool.withReader { try $0.queryOne("SELECT actor FROM audit WHERE id = ?", [id]) })
         XCTAssertEqual(after.string("actor"), "key_test")
         // The writer connection is still usable after the refusals.
         XCTAssertNoThrow(try store.partner("Festival Lumière"))

@@ -19,7 +19,7 @@ final class TestStore {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("entente-registry-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         pool = try DatabasePool(path: directory.appendingPathComponent("entente.sqlite").path)
-        let applied = try pool.write { try Registry.migrate($0, with: Migrator(directory: Self.migrationsFolder)) }
+        let applied = try pool.withWriter { try Registry.migrate($0, with: Migrator(directory: Self.migrationsFolder)) }
         guard !applied.isEmpty else { throw StoreFailure("no migration found in \(Self.migrationsFolder)") }
         registry = Registry(pool: pool)
     }
@@ -31,7 +31,7 @@ final class TestStore {
 
     /// `SELECT count(*)` with a condition, straight from the file.
     func count(_ table: String, where condition: String = "1", _ arguments: [any SQLiteBindable] = []) throws -> Int {
-        try pool.read { Int(try $0.queryOne("SELECT count(*) AS n FROM \(table) WHERE \(condition)", arguments)?.int("n") ?? -1) }
+        try pool.withReader { Int(try $0.queryOne("SELECT count(*) AS n FROM \(table) WHERE \(condition)", arguments)?.int("n") ?? -1) }
     }
 
     func change(at instant: Instant = .now(), request: String = "test") -> ChangeContext {

@@ -28,8 +28,8 @@ final class WebhookOutboxTests: XCTestCase {
         XCTAssertEqual(try queued(store, allHook, "partner.created"), 1, "* gets everything")
         XCTAssertEqual(try store.count("webhook_outbox", where: "webhook_id = ?", [otherHook]), 0)
 
-        let audit = try XCTUnwrap(try store.pool.read { try $0.queryOne("SELECT id FROM audit WHERE action = 'partner.created'") })
-        let row = try XCTUnwrap(try store.pool.read {
+        let audit = try XCTUnwrap(try store.pool.withReader { try $0.queryOne("SELECT id FROM audit WHERE action = 'partner.created'") })
+        let row = try XCTUnwrap(try store.pool.withReader {
             try $0.queryOne("SELECT * FROM webhook_outbox WHERE webhook_id = ? AND event_type = 'partner.created'", [partnerHook])
         })
         XCTAssertEqual(row.string("event_id"), audit.string("id"), "the event is the audit entry")
@@ -114,10 +114,10 @@ final class WebhookOutboxTests: XCTestCase {
         try store.registry.recordAttempt(due[1], at: .now(), statusCode: nil, error: "refused", durationMS: 1, outcome: .failed, nextAttemptAt: nil)
         XCTAssertEqual(try store.registry.dueDeliveries(now: now + 365 * 86_400, limit: 10).count, 0, "delivered and failed are never due again")
 
-        let deliveries = try store.registry.deliveries(webhook: partnerHook, page: PageRequest()).items.map(\.json)
-        XCTAssertEqual(deliveries.map { $0["attempt"]?.intValue }, [1, 2, 1])
-        XCTAssertEqual(deliveries.map { $0["status_code"]?.intValue }, [500, 200, nil])
-        XCTAssertEqual(deliveries.map { $0["error"]?.stringValue }, ["HTTP 500", nil, "refused"])
+        let deliveries = try store.registry.deliveries(webhook: partnerHook, page: PageRequest()).items
+        XCTAssertEqual(deliveries.map(\.attempt), [1, 2, 1])
+        XCTAssertEqual(deliveries.map(\.statusCode), [500, 200, nil])
+        XCTAssertEqual(deliveries.map(\.error), ["HTTP 500", nil, "refused"])
         XCTAssertEqual(try store.count("webhook_outbox", where: "status = 'delivered'"), 1)
         XCTAssertEqual(try store.count("webhook_outbox", where: "status = 'failed'"), 1)
     }

@@ -6,7 +6,7 @@ final class DatabasePoolTests: XCTestCase {
     private func makePool(_ configuration: Configuration = .init()) throws -> DatabasePool {
         let pool = try DatabasePool(path: try makeDatabasePath(), configuration: configuration)
         addTeardownBlock { pool.close() }
-        try pool.write { db in
+        try pool.withWriter { db in
             try db.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);")
         }
         return pool
@@ -19,25 +19,25 @@ final class DatabasePoolTests: XCTestCase {
     func testCloseFoldsTheWALBackAndRemovesIt() throws {
         let path = try makeDatabasePath()
         let pool = try DatabasePool(path: path)
-        try pool.write { try $0.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);") }
+        try pool.withWriter { try $0.execute("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1), (2);") }
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + "-wal"))
         XCTAssertNil(pool.close(), "the checkpoint succeeds")
         XCTAssertFalse(FileManager.default.fileExists(atPath: path + "-wal"), "no WAL left after a clean close")
         XCTAssertNil(pool.close(), "closing twice is harmless")
         let reopened = try DatabasePool(path: path)
         defer { reopened.close() }
-        XCTAssertEqual(try reopened.read { try $0.queryOne("SELECT count(*) FROM t")?[0] }, .integer(2))
+        XCTAssertEqual(try reopened.withReader { try $0.queryOne("SELECT count(*) FROM t")?[0] }, .integer(2))
     }
 
     func testSettingsApplyToEveryConnection() throws {
         let pool = try makePool()
-        try pool.write { db in
+        try pool.withWriter { db in
             XCTAssertEqual(try pragma("journal_mode", db), .text("wal"))
             XCTAssertEqual(try pragma("foreign_keys", db), .integer(1))
             XCTAssertEqual(try pragma("synchronous", db), .integer(2), "FULL by default")
             XCTAssertEqual(try pragma("busy_timeout", db), .integer(5000))
         }
-        try pool.read { db in
+        try pool.withReader { db in
             XCTAssertTrue(db.isReadOnly)
             XCTAssertEqual(try pragma("journal_mode", db), .text("wal"))
             XCTAssertEqual(try pragma("foreign_keys", db), .integer(1))
@@ -54,13 +54,13 @@ final class DatabasePoolTests: XCTestCase {
             XCTAssertEqual(try self.pragma("foreign_keys", db), .integer(0))
             XCTAssertEqual(try self.pragma("busy_timeout", db), .integer(250))
         }
-        try pool.write(check)
-        try pool.read(check)
+        try pool.withWriter(check)
+        try pool.withReader(check)
     }
 
     func testReadersCannotWrite() throws {
         let pool = try makePool()
-        let error = try XCTUnwrap(expectSQLiteError { try pool.read { try $0.run("INSERT INTO t VALUES (2)") } })
+        let error = try XCTUnwrap(expectSQLiteError { try pool.withReader { try $0.run("INSERT INTO t VALUES (2)") } })
         XCTAssertEqual(error.code, 8, "SQLITE_READONLY")
     }
 
@@ -72,7 +72,7 @@ final class DatabasePoolTests: XCTestCase {
         let writerError = Locked<String?>(nil)
         Thread.detachNewThread {
             do {
-                try pool.write { db in
+                try pool.withWriter { db in
                     try db.transaction {
                         try db.run("INSERT INTO t VALUES (2)")
                         writeStarted.signal()
@@ -87,7 +87,7 @@ final class DatabasePoolTests: XCTestCase {
         XCTAssertEqual(writeStarted.wait(timeout: .now() + 10), .success)
 
         let start = ContinuousClock.now
-        let during = try pool.read { try $0.queryOne("SELECT count(*) FROM t")?[0] }
+        let during = try pool.withReader { try $0.queryOne("SELECT count(*) FROM t")?[0] }
         let elapsed = ContinuousClock.now - start
         XCTAssertEqual(during, .integer(1), "the uncommitted row is invisible")
         XCTAssertLessThan(elapsed, .seconds(1), "the read did not wait for the writer")
@@ -95,13 +95,13 @@ final class DatabasePoolTests: XCTestCase {
         finishWrite.signal()
         XCTAssertEqual(writerDone.wait(timeout: .now() + 10), .success)
         XCTAssertNil(writerError.withLock { $0 })
-        XCTAssertEqual(try pool.read { try $0.queryOne("SELECT count(*) FROM t")?[0] }, .integer(2))
+        XCTAssertEqual(try pool.withReader { try $0.queryOne("SELECT count(*) FROM t")?[0] }, .integer(2))
     }
 
     func testManyConcurrentReadersFromSeveralThreads() throws {
         let readerCount = 3
         let pool = try makePool(Configuration(readerCount: readerCount))
-        try pool.write { db in
+        try pool.withWriter { db in
             try db.transaction {
                 for value in 2...100 { try db.run("INSERT INTO t VALUES (?)", [value]) }
             }
@@ -114,7 +114,7 @@ final class DatabasePoolTests: XCTestCase {
             Thread.detachNewThread {
                 for _ in 0..<25 {
                     do {
-                        let sum = try pool.read { db in
+                        let sum = try pool.withReader { db in
                             tally.withLock { $0.inUse += 1; $0.maxInUse = max($0.maxInUse, $0.inUse) }
                             defer { tally.withLock { $0.inUse -= 1 } }
                             return try db.queryOne("SELECT sum(x) FROM t")?.int("sum(x)")
@@ -142,7 +142,7 @@ final class DatabasePoolTests: XCTestCase {
         let secondDone = DispatchSemaphore(value: 0)
         let events = Locked<[String]>([])
         Thread.detachNewThread {
-            _ = try? pool.read { _ in
+            _ = try? pool.withReader { _ in
                 firstHolding.signal()
                 releaseFirst.wait()
                 events.withLock { $0.append("first released") }
@@ -150,7 +150,7 @@ final class DatabasePoolTests: XCTestCase {
         }
         XCTAssertEqual(firstHolding.wait(timeout: .now() + 10), .success)
         Thread.detachNewThread {
-            _ = try? pool.read { _ in events.withLock { $0.append("second read") } }
+            _ = try? pool.withReader { _ in events.withLock { $0.append("second read") } }
             secondDone.signal()
         }
         XCTAssertEqual(secondDone.wait(timeout: .now() + 0.3), .timedOut, "the second read waits for the only reader")
@@ -168,8 +168,8 @@ final class DatabasePoolTests: XCTestCase {
         let pool = try makePool()
         pool.close()
         pool.close()
-        let readError = try XCTUnwrap(expectSQLiteError { try pool.read { _ in } })
-        let writeError = try XCTUnwrap(expectSQLiteError { try pool.write { _ in } })
+        let readError = try XCTUnwrap(expectSQLiteError { try pool.withReader { _ in } })
+        let writeError = try XCTUnwrap(expectSQLiteError { try pool.withWriter { _ in } })
         for error in [readError, writeError] {
             XCTAssertEqual(error.code, 21)
             XCTAssertTrue(error.message.contains("closed"), error.message)
@@ -183,7 +183,7 @@ final class DatabasePoolTests: XCTestCase {
         let closed = DispatchSemaphore(value: 0)
         let readResult = Locked<SQLiteValue?>(nil)
         Thread.detachNewThread {
-            let value = try? pool.read { db in
+            let value = try? pool.withReader { db in
                 readerHolding.signal()
                 releaseReader.wait()
                 return try db.queryOne("SELECT count(*) FROM t")?[0]

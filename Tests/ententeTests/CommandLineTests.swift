@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,37 +91,9 @@ final class CommandLineTests: EntenteProcessTestCase {
     }
 }
 
-/// A socket connected to 127.0.0.1:`port`, or nil.
-func connectLoopback(port: Int) -> Int32? {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = UInt16(port).bigEndian
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard connected == 0 else {
-        close(fd)
-        return nil
-    }
-    return fd
-}
-
-/// Sends raw bytes to 127.0.0.1:`port`, reads until the server closes; the reply as text.
+/// Sends raw bytes to 127.0.0.1:`port`, reads until the server closes; the
+/// reply as text (empty when nothing could connect).
 func request(port: Int, _ raw: String) throws -> String {
-    guard let fd = connectLoopback(port: port) else { return "" }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 5, tv_usec: 0)
-    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    let bytes = Array(raw.utf8)
-    _ = bytes.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-    var reply: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let count = recv(fd, &buffer, buffer.count, 0)
-        if count <= 0 { break }
-        reply.append(contentsOf: buffer[0..<count])
-    }
+    let reply = (try? Loopback.exchange(port: port, Array(raw.utf8), timeoutSeconds: 5)) ?? []
     return String(decoding: reply, as: UTF8.self)
 }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,17 +36,14 @@ final class DescriptorExhaustionTests: EntenteProcessTestCase {
         // Hold far more connections than descriptors remain.
         var held: [Int32] = []
         for _ in 0..<100 {
-            if let fd = connectLoopback(port: port) { held.append(fd) }
+            if let fd = try? Loopback.connect(port: port) { held.append(fd) }
         }
         usleep(300_000)
         // The ones past the limit were answered 503 and closed.
         var refused = 0
         for fd in held {
-            var timeout = timeval(tv_sec: 0, tv_usec: 20_000)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var buffer = [UInt8](repeating: 0, count: 512)
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count > 0, String(decoding: buffer[0..<count], as: UTF8.self).hasPrefix("HTTP/1.1 503") { refused += 1 }
+            Loopback.setReceiveTimeout(fd, seconds: 0, microseconds: 20_000)
+            if String(decoding: Loopback.receive(from: fd), as: UTF8.self).hasPrefix("HTTP/1.1 503") { refused += 1 }
         }
         XCTAssertGreaterThan(refused, 0, "connections past the descriptor limit get a 503")
 

@@ -63,18 +63,9 @@ enum HTTPRequestParserFuzzer {
         var final: Final?
     }
 
-    /// SplitMix64, seeded from the input so that a crash replays exactly.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-    }
+    /// Seeded from the input, so that a crash replays exactly (Tests/TestSupport/SplitMix64.swift,
+    /// compiled into this target by .ci/fuzz.sh).
+    typealias Generator = SplitMix64
 
     static let limitChoices: [RequestParser.Limits] = [
         RequestParser.Limits(),  // the service's defaults

@@ -3,16 +3,11 @@ import JSON
 import Registry
 
 extension EntenteAPI {
-    static let obligationCSVColumns = [
-        "id", "convention_id", "partner_id", "title", "kind", "due_on", "description", "status", "fulfilled_at", "evidence_url", "note",
-        "created_at", "updated_at", "version",
-    ]
-
     /// API.md §14: obligations, breach notices and a partner's standing.
     static func addObligationRoutes(to table: inout RouteTable) {
         table.add("POST", "/v1/conventions/{id}/obligations", .write, resource: .convention) { api, context in
             let obligation = try api.registry.createObligation(convention: context.parameter("id"), fields: try context.jsonBody(), change: context.change)
-            return Responses.created(obligation.json(today: context.now.date), version: obligation.version,
+            return Responses.created(ObligationPresenter.json(obligation, today: context.now.date), version: obligation.version,
                                      location: "/v1/obligations/\(obligation.id)", context: context)
         }
         table.add("GET", "/v1/conventions/{id}/obligations", .read) { api, context in
@@ -22,16 +17,16 @@ extension EntenteAPI {
             )
             let page = try api.registry.obligations(convention: context.parameter("id"), filter: filter, scope: context.scope, page: try context.pageRequest(),
                                                      today: context.now.date)
-            return Responses.list(page, context: context, csvColumns: obligationCSVColumns) { $0.json(today: context.now.date) }
+            return Responses.list(page, context: context, csvColumns: ObligationPresenter.csvColumns) { ObligationPresenter.json($0, today: context.now.date) }
         }
         table.add("GET", "/v1/obligations/{id}", .read) { api, context in
             let obligation = try api.registry.obligation(context.parameter("id"), scope: context.scope)
-            return Responses.resource(obligation.json(today: context.now.date), version: obligation.version, context: context)
+            return Responses.resource(ObligationPresenter.json(obligation, today: context.now.date), version: obligation.version, context: context)
         }
         table.add("POST", "/v1/obligations/{id}/fulfilment", .partnerAction, resource: .obligation) { api, context in
             let obligation = try api.registry.fulfilObligation(context.parameter("id"), fields: try context.jsonBody(), ifMatch: try context.ifMatch(),
                                                                actingFor: context.principal?.partnerID, change: context.change)
-            return Responses.resource(obligation.json(today: context.now.date), version: obligation.version, context: context)
+            return Responses.resource(ObligationPresenter.json(obligation, today: context.now.date), version: obligation.version, context: context)
         }
         table.add("POST", "/v1/conventions/{id}/parties/{partner_id}/breach-notices", .write, resource: .convention) { api, context in
             let notice = try api.registry.issueBreachNotice(convention: context.parameter("id"), partner: context.parameter("partner_id"),
@@ -54,7 +49,7 @@ extension EntenteAPI {
         table.add("GET", "/v1/partners/{id}/standing", .read) { api, context in
             let id = try context.parameter("id")
             let standing = try api.registry.standing(partner: id, scope: context.scope)
-            return Responses.json(.object(["partner_id": .string(id), "items": .array(standing.map { .object($0.json) }), "next_cursor": .null]))
+            return Responses.json(StandingPresenter.list(standing, partnerID: id))
         }
     }
 }

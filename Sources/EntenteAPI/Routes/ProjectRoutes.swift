@@ -3,12 +3,10 @@ import JSON
 import Registry
 
 extension EntenteAPI {
-    static let projectCSVColumns = ["id", "title", "description", "discipline", "status", "starts_on", "ends_on", "budget_cents", "currency", "created_at", "updated_at", "version"]
-
     static func addProjectRoutes(to table: inout RouteTable) {
         table.add("POST", "/v1/projects", .write) { api, context in
             let project = try api.registry.createProject(try context.jsonBody(), change: context.change)
-            return Responses.created(project.json, version: project.version, location: "/v1/projects/\(project.id)", context: context)
+            return Responses.created(ProjectPresenter.json(project), version: project.version, location: "/v1/projects/\(project.id)", context: context)
         }
         table.add("GET", "/v1/projects", .read) { api, context in
             let filter = ProjectFilter(
@@ -17,15 +15,15 @@ extension EntenteAPI {
                 q: context.query["q"]
             )
             let page = try api.registry.projects(filter, scope: context.scope, page: try context.pageRequest())
-            return Responses.list(page, context: context, csvColumns: projectCSVColumns) { $0.json }
+            return Responses.list(page, context: context, csvColumns: ProjectPresenter.csvColumns, ProjectPresenter.json)
         }
         table.add("GET", "/v1/projects/{id}", .read) { api, context in
             let project = try api.registry.project(context.parameter("id"), scope: context.scope)
-            return Responses.resource(project.json, version: project.version, context: context)
+            return Responses.resource(ProjectPresenter.json(project), version: project.version, context: context)
         }
         table.add("PATCH", "/v1/projects/{id}", .write, resource: .project) { api, context in
             let project = try api.registry.updateProject(context.parameter("id"), patch: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(project.json, version: project.version, context: context)
+            return Responses.resource(ProjectPresenter.json(project), version: project.version, context: context)
         }
         table.add("DELETE", "/v1/projects/{id}", .write, resource: .project) { api, context in
             try api.registry.deleteProject(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)
@@ -37,7 +35,7 @@ extension EntenteAPI {
                 project: context.parameter("id"), partner: partner,
                 fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change
             )
-            return Responses.resource(project.json, version: project.version, context: context, status: created ? 201 : 200,
+            return Responses.resource(ProjectPresenter.json(project), version: project.version, context: context, status: created ? 201 : 200,
                                       location: created ? "/v1/projects/\(project.id)/partners/\(partner)" : nil)
         }
         table.add("DELETE", "/v1/projects/{id}/partners/{partner_id}", .write, resource: .project) { api, context in

@@ -20,7 +20,7 @@ extension EntenteAPI {
             return Responses.noContent()
         }
         table.add("GET", "/v1/webhooks/{id}/deliveries", .admin) { api, context in
-            Responses.list(try api.registry.deliveries(webhook: context.parameter("id"), page: try context.pageRequest()), context: context) { $0.json }
+            Responses.list(try api.registry.deliveries(webhook: context.parameter("id"), page: try context.pageRequest()), context: context, DeliveryPresenter.json)
         }
     }
 }

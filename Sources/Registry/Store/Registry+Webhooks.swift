@@ -70,7 +70,7 @@ extension Registry {
     /// Records one attempt and schedules the next (`nextAttemptAt` nil: done or given up).
     public func recordAttempt(_ delivery: PendingDelivery, at: Instant, statusCode: Int?, error: String?, durationMS: Int,
                               outcome: DeliveryStatus, nextAttemptAt: Double?) throws {
-        try pool.write { db in
+        try pool.withWriter { db in
             try db.transaction(.immediate) {
                 try db.run("""
                     INSERT INTO webhook_deliveries (id, webhook_id, event_id, event_type, attempt, at, status_code, error, duration_ms)

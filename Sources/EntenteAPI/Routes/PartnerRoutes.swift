@@ -3,12 +3,10 @@ import JSON
 import Registry
 
 extension EntenteAPI {
-    static let partnerCSVColumns = ["id", "name", "kind", "legal_name", "country", "city", "website", "email", "expertise", "description", "created_at", "updated_at", "version"]
-
     static func addPartnerRoutes(to table: inout RouteTable) {
         table.add("POST", "/v1/partners", .write) { api, context in
             let partner = try api.registry.createPartner(try context.jsonBody(), change: context.change)
-            return Responses.created(partner.json, version: partner.version, location: "/v1/partners/\(partner.id)", context: context)
+            return Responses.created(PartnerPresenter.json(partner), version: partner.version, location: "/v1/partners/\(partner.id)", context: context)
         }
         table.add("GET", "/v1/partners", .read) { api, context in
             let filter = PartnerFilter(
@@ -17,15 +15,15 @@ extension EntenteAPI {
                 q: context.query["q"]
             )
             let page = try api.registry.partners(filter, page: try context.pageRequest())
-            return Responses.list(page, context: context, csvColumns: partnerCSVColumns) { $0.json }
+            return Responses.list(page, context: context, csvColumns: PartnerPresenter.csvColumns, PartnerPresenter.json)
         }
         table.add("GET", "/v1/partners/{id}", .read) { api, context in
             let partner = try api.registry.partner(context.parameter("id"))
-            return Responses.resource(partner.json, version: partner.version, context: context)
+            return Responses.resource(PartnerPresenter.json(partner), version: partner.version, context: context)
         }
         table.add("PATCH", "/v1/partners/{id}", .write) { api, context in
             let partner = try api.registry.updatePartner(context.parameter("id"), patch: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(partner.json, version: partner.version, context: context)
+            return Responses.resource(PartnerPresenter.json(partner), version: partner.version, context: context)
         }
         table.add("DELETE", "/v1/partners/{id}", .write) { api, context in
             try api.registry.deletePartner(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)

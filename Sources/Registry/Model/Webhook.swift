@@ -41,12 +41,6 @@ public struct Delivery: Sendable {
     public let error: String?
     public let durationMS: Int
 
-    public var json: JSONObject {
-        ["id": .string(id), "event_id": .string(eventID), "event_type": .string(eventType), "attempt": .int(Int64(attempt)),
-         "at": .string(at), "status_code": statusCode.map { .int(Int64($0)) } ?? .null, "error": error.json,
-         "duration_ms": .int(Int64(durationMS))]
-    }
-
     init(row: Row) throws(CorruptRecord) {
         let stored = StoredRecord(row: row, table: "webhook_deliveries")
         id = try stored.string("id")

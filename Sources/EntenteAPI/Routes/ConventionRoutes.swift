@@ -3,15 +3,10 @@ import JSON
 import Registry
 
 extension EntenteAPI {
-    static let conventionCSVColumns = [
-        "id", "project_id", "title", "reference", "status", "currency", "effective_from", "effective_until", "notice_days",
-        "expired", "revision", "signed_at", "terminated_on", "termination_reason", "created_at", "updated_at", "version",
-    ]
-
     static func addConventionRoutes(to table: inout RouteTable) {
         table.add("POST", "/v1/conventions", .write) { api, context in
             let view = try api.registry.createConvention(try context.jsonBody(), change: context.change)
-            return Responses.created(view.json(), version: view.version, location: "/v1/conventions/\(view.convention.id)", context: context)
+            return Responses.created(ConventionPresenter.json(view), version: view.version, location: "/v1/conventions/\(view.convention.id)", context: context)
         }
         table.add("GET", "/v1/conventions", .read) { api, context in
             var days: Int?
@@ -27,7 +22,7 @@ extension EntenteAPI {
                 status: try context.filter("status", oneOf: ConventionStatus.allCases.map(\.rawValue)), expiringWithinDays: days
             )
             let page = try api.registry.conventions(filter, scope: context.scope, page: try context.pageRequest())
-            return Responses.list(page, context: context, csvColumns: conventionCSVColumns) { $0.json() }
+            return Responses.list(page, context: context, csvColumns: ConventionPresenter.csvColumns, ConventionPresenter.json)
         }
         table.add("GET", "/v1/conventions/{id}", .read) { api, context in
             if let asOf = context.query["as_of"] {
@@ -37,30 +32,30 @@ extension EntenteAPI {
                 return Responses.stored(try api.registry.revision(convention: context.parameter("id"), asOf: asOf, scope: context.scope))
             }
             let view = try api.registry.convention(context.parameter("id"), scope: context.scope)
-            return Responses.resource(view.json(), version: view.version, context: context)
+            return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context)
         }
         table.add("PATCH", "/v1/conventions/{id}", .write, resource: .convention) { api, context in
             let view = try api.registry.updateConvention(context.parameter("id"), patch: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(view.json(), version: view.version, context: context)
+            return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context)
         }
         table.add("POST", "/v1/conventions/{id}/submit", .write, resource: .convention) { api, context in
             try FieldsAllowed.none(try context.jsonBody())
             let view = try api.registry.submitConvention(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(view.json(), version: view.version, context: context)
+            return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context)
         }
         table.add("POST", "/v1/conventions/{id}/signatures", .partnerAction, resource: .convention) { api, context in
             let view = try api.registry.signConvention(context.parameter("id"), fields: try context.jsonBody(), ifMatch: try context.ifMatch(),
                                                        actingFor: context.principal?.partnerID, change: context.change)
-            return Responses.resource(view.json(), version: view.version, context: context, status: 201)
+            return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context, status: 201)
         }
         table.add("POST", "/v1/conventions/{id}/termination", .write, resource: .convention) { api, context in
             let view = try api.registry.terminateConvention(context.parameter("id"), fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(view.json(), version: view.version, context: context)
+            return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context)
         }
         table.add("PATCH", "/v1/conventions/{id}/contributions/{contribution_id}", .write, resource: .convention) { api, context in
             let view = try api.registry.recordDelivery(convention: context.parameter("id"), contribution: context.parameter("contribution_id"),
                                                        fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(view.json(), version: view.version, context: context)
+            return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context)
         }
         table.add("POST", "/v1/conventions/{id}/amendments", .write, resource: .convention) { api, context in
             let id = try context.parameter("id")
@@ -90,12 +85,12 @@ extension EntenteAPI {
         table.add("POST", "/v1/conventions/{id}/parties/{partner_id}/default", .write, resource: .convention) { api, context in
             let view = try api.registry.setDefaulting(convention: context.parameter("id"), partner: context.parameter("partner_id"), defaulting: true,
                                                       fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(view.json(), version: view.version, context: context)
+            return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context)
         }
         table.add("DELETE", "/v1/conventions/{id}/parties/{partner_id}/default", .write, resource: .convention) { api, context in
             let view = try api.registry.setDefaulting(convention: context.parameter("id"), partner: context.parameter("partner_id"), defaulting: false,
                                                       fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(view.json(), version: view.version, context: context)
+            return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context)
         }
     }
 }

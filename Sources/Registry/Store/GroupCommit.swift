@@ -51,7 +51,7 @@ final class GroupCommit: Sendable {
             return batch
         }
         do {
-            try pool.write { db in
+            try pool.withWriter { db in
                 try db.transaction(.immediate) {
                     // After an I/O or full-disk error SQLite may roll the whole
                     // transaction back: later jobs must not run outside it, and

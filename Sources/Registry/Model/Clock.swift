@@ -1,7 +1,5 @@
 import Locks
-#if canImport(Glibc)
-import Glibc
-#endif
+import Timekeeping
 
 /// The registry's notion of now: an RFC 3339 UTC instant and the UTC calendar date.
 public struct Instant: Sendable, Equatable {
@@ -13,27 +11,19 @@ public struct Instant: Sendable, Equatable {
     public let epochSeconds: Int
 
     public static func now() -> Instant {
-        Instant(epochSeconds: time(nil))
+        Instant(epochSeconds: WallClock.epochSeconds())
     }
 
     public init(epochSeconds: Int) {
-        var t = epochSeconds
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        let date = "\(Self.pad(Int(parts.tm_year) + 1900, 4))-\(Self.pad(Int(parts.tm_mon) + 1))-\(Self.pad(Int(parts.tm_mday)))"
+        let time = UTCTime(epochSeconds: epochSeconds)
         self.epochSeconds = epochSeconds
-        self.date = date
-        self.timestamp = date + "T\(Self.pad(Int(parts.tm_hour))):\(Self.pad(Int(parts.tm_min))):\(Self.pad(Int(parts.tm_sec)))Z"
+        self.date = RFC3339.date(time)
+        self.timestamp = RFC3339.timestamp(time)
     }
 
     /// This instant shifted by whole days (for windows such as `expiring_within_days`).
     public func adding(days: Int) -> Instant {
         Instant(epochSeconds: epochSeconds + days * 86_400)
-    }
-
-    private static func pad(_ n: Int, _ width: Int = 2) -> String {
-        let s = String(n)
-        return String(repeating: "0", count: max(0, width - s.count)) + s
     }
 }
 

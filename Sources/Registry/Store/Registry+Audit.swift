@@ -13,11 +13,6 @@ public struct AuditEntry: Sendable {
     public let requestID: String
     public let changes: JSON
 
-    public var json: JSONObject {
-        ["id": .string(id), "at": .string(at), "actor": .string(actor), "action": .string(action), "entity_type": .string(entityType),
-         "entity_id": .string(entityID), "request_id": .string(requestID), "changes": changes]
-    }
-
     /// The event form: `{id, type, at, data}`.
     public var event: JSONObject {
         ["id": .string(id), "type": .string(action), "at": .string(at),

@@ -16,7 +16,7 @@ public enum GovernanceSettings {
         var errors: [FieldError] = []
         let (normalized, rules) = parse(object, errors: &errors)
         if let rules, errors.isEmpty {
-            errors += rules.validate(for: parties).map { FieldError(field: $0.field, message: $0.message) }
+            errors += rules.validate(for: parties).map { FieldError(field: $0.setting.field, message: $0.message) }
         }
         reader.absorb(errors)
         return normalized

@@ -12,27 +12,12 @@ extension Registry {
         if role == .partner && partnerID == nil { reader.fail("partner_id", "required for the partner role") }
         if let role, role != .partner, partnerID != nil { reader.fail("partner_id", "only partner keys are bound to a partner") }
         try reader.check()
-        return try write(change) { db, audit in
-            if let partnerID, try db.queryOne("SELECT 1 FROM partners WHERE id = ?", [partnerID]) == nil {
-                throw RegistryError.invalid("partner_id", "no such partner")
-            }
-            let (key, token) = try insertKey(name: name!, role: role!, partnerID: partnerID, token: SecureRandom.token(), at: change.at, db: db)
-            try audit.record("api_key.created", entityType: "api_key", entityID: key.id, changes: .object(key.json), partners: [])
-            return (key, token)
-        }
+        return try insertKey(name: name!, role: role!, partnerID: partnerID, token: SecureRandom.token(), change: change)
     }
 
     /// Creates a key outside any request (CLI, bootstrap, `ENTENTE_ADMIN_KEY`).
     public func createKey(name: String, role: Role, partnerID: String?, token: String = SecureRandom.token()) throws -> (key: APIKey, token: String) {
-        let change = ChangeContext(actor: "system", requestID: "cli")
-        return try write(change) { db, audit in
-            if let partnerID, try db.queryOne("SELECT 1 FROM partners WHERE id = ?", [partnerID]) == nil {
-                throw RegistryError.invalid("partner_id", "no such partner")
-            }
-            let created = try insertKey(name: name, role: role, partnerID: partnerID, token: token, at: change.at, db: db)
-            try audit.record("api_key.created", entityType: "api_key", entityID: created.key.id, changes: .object(created.key.json), partners: [])
-            return created
-        }
+        try insertKey(name: name, role: role, partnerID: partnerID, token: token, change: ChangeContext(actor: "system", requestID: "cli"))
     }
 
     public func keys(page: PageRequest) throws -> Page<APIKey> {
@@ -81,13 +66,20 @@ extension Registry {
         }
     }
 
-    private func insertKey(name: String, role: Role, partnerID: String?, token: String, at: Instant, db: Connection) throws -> (key: APIKey, token: String) {
-        let id = Identifier.make("key")
-        try db.run(
-            "INSERT INTO api_keys (id, name, role, partner_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [id, name, role.rawValue, partnerID, SHA256.hash(Array(token.utf8)), at.timestamp]
-        )
-        let row = try db.queryOne("SELECT * FROM api_keys WHERE id = ?", [id])!
-        return (try APIKey(row: row), token)
+    /// The one way a key is made: its partner checked, the token's hash stored, the creation audited.
+    private func insertKey(name: String, role: Role, partnerID: String?, token: String, change: ChangeContext) throws -> (key: APIKey, token: String) {
+        try write(change) { db, audit in
+            if let partnerID, try db.queryOne("SELECT 1 FROM partners WHERE id = ?", [partnerID]) == nil {
+                throw RegistryError.invalid("partner_id", "no such partner")
+            }
+            let id = Identifier.make("key")
+            try db.run(
+                "INSERT INTO api_keys (id, name, role, partner_id, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [id, name, role.rawValue, partnerID, SHA256.hash(Array(token.utf8)), change.at.timestamp]
+            )
+            let key = try APIKey(row: try db.queryOne("SELECT * FROM api_keys WHERE id = ?", [id])!)
+            try audit.record("api_key.created", entityType: "api_key", entityID: key.id, changes: .object(key.json), partners: [])
+            return (key, token)
+        }
     }
 }

@@ -8,12 +8,6 @@ public struct Standing: Sendable {
     public let overdueObligations: Int
     public let openNotices: Int
     public let defaulting: Bool
-
-    public var json: JSONObject {
-        ["convention_id": .string(conventionID), "overdue_cents": .int(overdueCents),
-         "overdue_obligations": .int(Int64(overdueObligations)), "open_notices": .int(Int64(openNotices)),
-         "defaulting": .bool(defaulting)]
-    }
 }
 
 extension Registry {

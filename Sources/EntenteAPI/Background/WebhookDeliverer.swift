@@ -5,14 +5,14 @@ import Foundation
 import FoundationNetworking
 #endif
 import HTTPServer
+import Logging
 import Registry
 import Locks
-import Synchronization
 
 /// Delivers queued webhook events in the background (API.md §11): at least
 /// once, signed, retried with backoff, and resumed after a restart since the
-/// queue lives in the database. The same background loop fires
-/// `convention.expiring` notices and closes decisions whose `closes_at` passed.
+/// queue lives in the database. The registry's timed jobs are the
+/// `JobScheduler`'s.
 public final class WebhookDeliverer: Sendable {
     /// The retry schedule: the first retry after `firstRetry` at most, then
     /// doubling with ±20% jitter; after `maxRetries` retries the delivery fails.
@@ -43,8 +43,7 @@ public final class WebhookDeliverer: Sendable {
     private let log: JSONLineLog
     private let schedule: Schedule
     private let session: URLSession
-    private let running = Atomic<Bool>(false)
-    private let stopped = DispatchSemaphore(value: 0)
+    private let thread = BackgroundThread(name: "entente-webhooks")
 
     public init(registry: Registry, metrics: Metrics, log: JSONLineLog, schedule: Schedule = Schedule()) {
         self.registry = registry
@@ -58,48 +57,25 @@ public final class WebhookDeliverer: Sendable {
     }
 
     public func start() {
-        running.store(true, ordering: .relaxed)
-        let thread = Thread { [self] in
-            var lastExpiryCheck = 0.0
-            while running.load(ordering: .relaxed) {
-                let now = Date().timeIntervalSince1970
-                if now - lastExpiryCheck >= 60 {
-                    lastExpiryCheck = now
-                    do { try registry.fireExpiringNotices() } catch {
-                        log.write(level: "error", "expiry check failed", [("error", "\(error)")])
-                    }
-                    do { try registry.settleDueDates() } catch {
-                        log.write(level: "error", "due-date check failed", [("error", "\(error)")])
-                    }
-                }
-                do { try registry.closeDueDecisions() } catch {
-                    log.write(level: "error", "closing due decisions failed", [("error", "\(error)")])
-                }
-                do { try registry.approveDueMinutes() } catch {
-                    log.write(level: "error", "approving due minutes failed", [("error", "\(error)")])
-                }
-                let due = (try? registry.dueDeliveries(now: now, limit: 32)) ?? []
+        thread.start { [self] in
+            while thread.isRunning {
+                let due = (try? registry.dueDeliveries(now: Date().timeIntervalSince1970, limit: 32)) ?? []
                 deliver(due)
                 if due.isEmpty { Thread.sleep(forTimeInterval: schedule.pollInterval) }
             }
-            stopped.signal()
         }
-        thread.name = "entente-webhooks"
-        thread.start()
     }
 
     /// Asks the loop to stop after the deliveries under way; returns at once.
     public func requestStop() {
-        running.store(false, ordering: .relaxed)
+        thread.requestStop()
     }
 
     /// Stops, waiting at most `timeout` seconds for deliveries under way. One
     /// still running then is not recorded and stays pending: it is retried
     /// after the next start (delivery is at least once).
     public func stop(timeout: Double = 30) {
-        requestStop()
-        guard stopped.wait(timeout: .now() + timeout) == .success else { return }
-        stopped.signal()  // later calls return at once
+        thread.stop(timeout: timeout)
     }
 
     /// What one attempt came to.

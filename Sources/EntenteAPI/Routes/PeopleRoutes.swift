@@ -3,15 +3,13 @@ import JSON
 import Registry
 
 extension EntenteAPI {
-    static let personCSVColumns = ["id", "name", "email", "phone", "languages", "created_at", "updated_at", "version"]
-
     /// API.md §12. Partner keys create and change the people of their own
     /// partner (the registry checks the affiliations); only editors and
     /// admins delete.
     static func addPeopleRoutes(to table: inout RouteTable) {
         table.add("POST", "/v1/people", .partnerAction) { api, context in
             let person = try api.registry.createPerson(try context.jsonBody(), actingFor: context.principal?.partnerID, change: context.change)
-            return Responses.created(person.json, version: person.version, location: "/v1/people/\(person.id)", context: context)
+            return Responses.created(PersonPresenter.json(person), version: person.version, location: "/v1/people/\(person.id)", context: context)
         }
         table.add("GET", "/v1/people", .read) { api, context in
             let filter = PersonFilter(
@@ -20,16 +18,16 @@ extension EntenteAPI {
                 q: context.query["q"]
             )
             let page = try api.registry.people(filter, scope: context.scope, page: try context.pageRequest())
-            return Responses.list(page, context: context, csvColumns: personCSVColumns) { $0.json }
+            return Responses.list(page, context: context, csvColumns: PersonPresenter.csvColumns, PersonPresenter.json)
         }
         table.add("GET", "/v1/people/{id}", .read) { api, context in
             let person = try api.registry.person(context.parameter("id"), scope: context.scope)
-            return Responses.resource(person.json, version: person.version, context: context)
+            return Responses.resource(PersonPresenter.json(person), version: person.version, context: context)
         }
         table.add("PATCH", "/v1/people/{id}", .partnerAction, resource: .person) { api, context in
             let person = try api.registry.updatePerson(context.parameter("id"), patch: try context.jsonBody(), ifMatch: try context.ifMatch(),
                                                        actingFor: context.principal?.partnerID, change: context.change)
-            return Responses.resource(person.json, version: person.version, context: context)
+            return Responses.resource(PersonPresenter.json(person), version: person.version, context: context)
         }
         table.add("DELETE", "/v1/people/{id}", .write, resource: .person) { api, context in
             try api.registry.deletePerson(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)

@@ -1,0 +1,16 @@
+import JSON
+import Registry
+
+/// The wire shape of a partner's standing under one convention (API.md §14).
+enum StandingPresenter {
+    static func json(_ standing: Standing) -> JSONObject {
+        ["convention_id": .string(standing.conventionID), "overdue_cents": .int(standing.overdueCents),
+         "overdue_obligations": .int(Int64(standing.overdueObligations)), "open_notices": .int(Int64(standing.openNotices)),
+         "defaulting": .bool(standing.defaulting)]
+    }
+
+    /// `GET /v1/partners/{id}/standing`: every convention at once, no cursor.
+    static func list(_ standing: [Standing], partnerID: String) -> JSON {
+        .object(["partner_id": .string(partnerID), "items": .array(standing.map { .object(json($0)) }), "next_cursor": .null])
+    }
+}
