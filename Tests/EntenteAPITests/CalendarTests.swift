@@ -80,9 +80,14 @@ final class CalendarTests: XCTestCase {
             XCTAssertEqual(events.map { $0["end"] }, [.null, .null], "no ends_at, no DTEND")
         }
         // A page names the next one.
-        let page = try world.api.get("/v1/meetings?limit=1", headers: Self.calendar)
+        let page = try world.api.get("/v1/meetings?limit=1&from=2030-01-01T00:00:00Z", headers: Self.calendar)
         XCTAssertEqual(try Self.parsedByICalendar(page.body).count, 1)
-        XCTAssertNotNil(page.header("Link"))
+        let link = try XCTUnwrap(page.header("Link"))
+        XCTAssertTrue(link.hasPrefix("</v1/meetings?limit=1&from=2030-01-01T00:00:00Z&cursor="), link)
+        XCTAssertTrue(link.hasSuffix(">; rel=\"next\""), link)
+        let next = String(link.dropFirst().prefix { $0 != ">" })
+        let nextPage = try Self.parsedByICalendar(try world.api.get(next, headers: Self.calendar).body)
+        XCTAssertEqual(nextPage.map { $0["uid"] }, [.string("\(second)@entente")], "the link leads to the next page")
         // JSON stays the default, and wins when preferred.
         XCTAssertEqual(try world.api.get("/v1/meetings").header("Content-Type"), "application/json; charset=utf-8")
         XCTAssertEqual(try world.api.get("/v1/meetings", headers: [("Accept", "application/json, text/calendar")]).header("Content-Type"),

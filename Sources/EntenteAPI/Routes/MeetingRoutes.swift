@@ -94,8 +94,14 @@ extension EntenteAPI {
             return Responses.list(page, context: context, csvColumns: MeetingPresenter.csvColumns) { MeetingPresenter.json($0, now: context.now) }
         }
         var headers = HTTPHeaders([("Content-Type", "\(ICalendar.mediaType); charset=utf-8")])
-        if let next = page.nextCursor { headers.add("Link", "<?cursor=\(next)>; rel=\"next\"") }
+        if let next = page.nextCursor { headers.add("Link", "<\(nextPageTarget(context.request, cursor: next))>; rel=\"next\"") }
         return HTTPResponse(status: 200, headers: headers, body: Array(ICalendar.calendar(page.items).utf8))
+    }
+
+    /// The request's own path and query with `cursor` set to the next page's.
+    private static func nextPageTarget(_ request: HTTPRequest, cursor: String) -> String {
+        let kept = (request.query ?? "").split(separator: "&").filter { !$0.isEmpty && !$0.hasPrefix("cursor=") }
+        return request.path + "?" + (kept + ["cursor=\(cursor)"]).joined(separator: "&")
     }
 
     /// The list filters `status`, `from` and `to` (RFC 3339 instants: 400 otherwise).
