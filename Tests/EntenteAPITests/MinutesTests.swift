@@ -78,6 +78,9 @@ final class MinutesTests: XCTestCase {
         XCTAssertEqual(second.status, 201, second.text)
         XCTAssertEqual(second.json?["minutes"]?["objections"]?.arrayValue?.count, 2)
 
+        // Further objections end at the deadline too.
+        world.live.setClock("2030-03-05T09:00:00Z")
+        XCTAssertEqual(try world.api.post("/v1/meetings/\(id)/minutes/objections", ["partner_id": .string(world.c), "reason": "Tard"]).status, 409)
         // Objected minutes are never approved.
         world.live.setClock("2030-04-01T00:00:00Z")
         XCTAssertEqual(try world.api.get("/v1/meetings/\(id)").json?["minutes"]?["status"], "objected")

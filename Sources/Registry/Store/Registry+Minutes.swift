@@ -56,6 +56,10 @@ extension Registry {
                 throw RegistryError.invalidTransition(meeting.minutes?.storedStatus == .draft || meeting.minutes == nil
                     ? "The minutes are not published." : "The objection period is over.")
             }
+            // Objected minutes stay open to further objections, but only until the deadline.
+            guard let deadline = minutes.objectionDeadline, change.at.timestamp < deadline else {
+                throw RegistryError.invalidTransition("The objection period is over.")
+            }
             minutes.storedStatus = .objected
             minutes.objections.append(Meeting.Objection(partnerID: partnerID!, reason: reason!, at: change.at.timestamp))
             meeting.minutes = minutes
