@@ -29,6 +29,7 @@ extension EntenteAPI {
                 guard CalendarDate.isValid(asOf) else {
                     throw APIError.badRequest("as_of must be a date as YYYY-MM-DD.", errors: [FieldError(field: "as_of", message: "a date as YYYY-MM-DD")])
                 }
+                // The revision in force then, as stored (see the revisions below).
                 return Responses.stored(try api.registry.revision(convention: context.parameter("id"), asOf: asOf, scope: context.scope))
             }
             let view = try api.registry.convention(context.parameter("id"), scope: context.scope)
@@ -75,6 +76,9 @@ extension EntenteAPI {
                                                            actingFor: context.principal?.partnerID, change: context.change)
             return Responses.json(.object(amendment.json), status: 201)
         }
+        // A revision is by contract the text as stored when it came into force,
+        // served byte for byte (docs/signatures.md: its digest is recomputed
+        // from what is served), so no presenter re-encodes it.
         table.add("GET", "/v1/conventions/{id}/revisions", .read) { api, context in
             let revisions = try api.registry.revisions(convention: context.parameter("id"), scope: context.scope)
             return Responses.storedList(revisions.map(\.text))
