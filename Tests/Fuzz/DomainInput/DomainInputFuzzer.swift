@@ -155,9 +155,7 @@ enum DomainInputFuzzer {
         var reader = FieldReader([:], allowed: [])
         let electorate = convention.parties.filter { !absent.contains($0.partnerID) }.map { Party(id: $0.partnerID, contributionCents: $0.contributionCents) }
         _ = GovernanceSettings.validate(GovernanceSettings.excluding(absent, from: convention.governance), parties: electorate, reader: &reader)
-        // What a read at a date derives from the text (the presenter's inputs).
-        _ = (convention.isExpired(on: at.date), convention.textSHA256)
-        _ = convention.parties.map { ($0.dueCents(by: convention.dueDate(on: at.date)), $0.overdueCents(by: convention.dueDate(on: at.date))) }
+        _ = JSON.object(convention.json(today: at.date, defaulting: absent)).serialized()
     }
 
     static func checkGovernance(_ object: JSONObject) {
