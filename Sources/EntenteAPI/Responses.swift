@@ -42,8 +42,8 @@ enum Responses {
     }
 
     /// A list served whole: `{"items": [...], "next_cursor": null}` (amendments, measurements).
-    static func whole(_ items: [JSONObject], status: Int = 200) -> HTTPResponse {
-        json(.object(["items": .array(items.map(JSON.object)), "next_cursor": .null]), status: status)
+    static func whole(_ items: [JSONObject]) -> HTTPResponse {
+        json(.object(["items": .array(items.map(JSON.object)), "next_cursor": .null]))
     }
 
     static func noContent() -> HTTPResponse {
