@@ -41,6 +41,11 @@ enum Responses {
         return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array(body.utf8))
     }
 
+    /// A list served whole: `{"items": [...], "next_cursor": null}` (amendments, measurements).
+    static func whole(_ items: [JSONObject]) -> HTTPResponse {
+        json(.object(["items": .array(items.map(JSON.object)), "next_cursor": .null]))
+    }
+
     static func noContent() -> HTTPResponse {
         HTTPResponse(status: 204)
     }

@@ -29,6 +29,7 @@ extension EntenteAPI {
                 guard CalendarDate.isValid(asOf) else {
                     throw APIError.badRequest("as_of must be a date as YYYY-MM-DD.", errors: [FieldError(field: "as_of", message: "a date as YYYY-MM-DD")])
                 }
+                // The revision in force then, as stored (see the revisions below).
                 return Responses.stored(try api.registry.revision(convention: context.parameter("id"), asOf: asOf, scope: context.scope))
             }
             let view = try api.registry.convention(context.parameter("id"), scope: context.scope)
@@ -60,21 +61,24 @@ extension EntenteAPI {
         table.add("POST", "/v1/conventions/{id}/amendments", .write, resource: .convention) { api, context in
             let id = try context.parameter("id")
             let amendment = try api.registry.proposeAmendment(convention: id, fields: try context.jsonBody(), change: context.change)
-            return Responses.json(.object(amendment.json), status: 201, headers: HTTPHeaders([("Location", "/v1/conventions/\(id)/amendments/\(amendment.number)")]))
+            return Responses.json(.object(AmendmentPresenter.json(amendment)), status: 201, headers: HTTPHeaders([("Location", "/v1/conventions/\(id)/amendments/\(amendment.number)")]))
         }
         table.add("GET", "/v1/conventions/{id}/amendments", .read) { api, context in
             let amendments = try api.registry.amendments(convention: context.parameter("id"), scope: context.scope)
-            return Responses.json(.object(["items": .array(amendments.map { .object($0.json) }), "next_cursor": .null]))
+            return Responses.whole(amendments.map(AmendmentPresenter.json))
         }
         table.add("GET", "/v1/conventions/{id}/amendments/{number}", .read) { api, context in
             let amendment = try api.registry.amendment(convention: context.parameter("id"), number: try context.number("number"), scope: context.scope)
-            return Responses.json(.object(amendment.json))
+            return Responses.json(.object(AmendmentPresenter.json(amendment)))
         }
         table.add("POST", "/v1/conventions/{id}/amendments/{number}/signatures", .partnerAction, resource: .convention) { api, context in
             let amendment = try api.registry.signAmendment(convention: context.parameter("id"), number: try context.number("number"), fields: try context.jsonBody(),
                                                            actingFor: context.principal?.partnerID, change: context.change)
-            return Responses.json(.object(amendment.json), status: 201)
+            return Responses.json(.object(AmendmentPresenter.json(amendment)), status: 201)
         }
+        // A revision is by contract the text as stored when it came into force,
+        // served byte for byte (docs/signatures.md: its digest is recomputed
+        // from what is served), so no presenter re-encodes it.
         table.add("GET", "/v1/conventions/{id}/revisions", .read) { api, context in
             let revisions = try api.registry.revisions(convention: context.parameter("id"), scope: context.scope)
             return Responses.storedList(revisions.map(\.text))

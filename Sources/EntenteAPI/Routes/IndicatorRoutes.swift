@@ -6,27 +6,27 @@ extension EntenteAPI {
     static func addIndicatorRoutes(to table: inout RouteTable) {
         table.add("POST", "/v1/projects/{id}/indicators", .write, resource: .project) { api, context in
             let indicator = try api.registry.createIndicator(project: context.parameter("id"), fields: try context.jsonBody(), change: context.change)
-            return Responses.created(indicator.json, version: indicator.version, location: "/v1/indicators/\(indicator.id)", context: context)
+            return Responses.created(IndicatorPresenter.json(indicator), version: indicator.version, location: "/v1/indicators/\(indicator.id)", context: context)
         }
         table.add("GET", "/v1/projects/{id}/indicators", .read) { api, context in
             let page = try api.registry.indicators(project: context.parameter("id"), scope: context.scope, page: try context.pageRequest())
-            return Responses.list(page, context: context) { $0.json }
+            return Responses.list(page, context: context, IndicatorPresenter.json)
         }
         table.add("GET", "/v1/indicators/{id}", .read) { api, context in
             let indicator = try api.registry.indicator(context.parameter("id"), scope: context.scope)
-            return Responses.resource(indicator.json, version: indicator.version, context: context)
+            return Responses.resource(IndicatorPresenter.json(indicator), version: indicator.version, context: context)
         }
         // Partner keys record measurements on the indicators of their own projects.
         table.add("POST", "/v1/indicators/{id}/measurements", .partnerAction, resource: .indicator) { api, context in
             let indicator = try context.parameter("id")
             let (measurement, _) = try api.registry.recordMeasurement(indicator: indicator, fields: try context.jsonBody(),
                                                                       scope: context.scope, change: context.change)
-            return Responses.json(.object(measurement.json), status: 201,
+            return Responses.json(.object(IndicatorPresenter.json(measurement)), status: 201,
                                   headers: HTTPHeaders([("Location", "/v1/indicators/\(indicator)/measurements")]))
         }
         table.add("GET", "/v1/indicators/{id}/measurements", .read) { api, context in
             let items = try api.registry.measurements(indicator: context.parameter("id"), scope: context.scope)
-            return Responses.json(.object(["items": .array(items.map { .object($0.json) }), "next_cursor": .null]))
+            return Responses.whole(items.map(IndicatorPresenter.json))
         }
     }
 }

@@ -31,20 +31,20 @@ extension EntenteAPI {
         table.add("POST", "/v1/conventions/{id}/parties/{partner_id}/breach-notices", .write, resource: .convention) { api, context in
             let notice = try api.registry.issueBreachNotice(convention: context.parameter("id"), partner: context.parameter("partner_id"),
                                                             fields: try context.jsonBody(), change: context.change)
-            return Responses.created(notice.json(at: context.now), version: notice.version, location: "/v1/breach-notices/\(notice.id)", context: context)
+            return Responses.created(BreachNoticePresenter.json(notice, now: context.now), version: notice.version, location: "/v1/breach-notices/\(notice.id)", context: context)
         }
         table.add("GET", "/v1/conventions/{id}/breach-notices", .read) { api, context in
             let page = try api.registry.breachNotices(convention: context.parameter("id"), scope: context.scope, page: try context.pageRequest())
-            return Responses.list(page, context: context) { $0.json(at: context.now) }
+            return Responses.list(page, context: context) { BreachNoticePresenter.json($0, now: context.now) }
         }
         table.add("GET", "/v1/breach-notices/{id}", .read) { api, context in
             let notice = try api.registry.breachNotice(context.parameter("id"), scope: context.scope)
-            return Responses.resource(notice.json(at: context.now), version: notice.version, context: context)
+            return Responses.resource(BreachNoticePresenter.json(notice, now: context.now), version: notice.version, context: context)
         }
         table.add("POST", "/v1/breach-notices/{id}/cure", .write, resource: .breachNotice) { api, context in
             try FieldsAllowed.none(try context.jsonBody())
             let notice = try api.registry.cureBreachNotice(context.parameter("id"), ifMatch: try context.ifMatch(), change: context.change)
-            return Responses.resource(notice.json(at: context.now), version: notice.version, context: context)
+            return Responses.resource(BreachNoticePresenter.json(notice, now: context.now), version: notice.version, context: context)
         }
         table.add("GET", "/v1/partners/{id}/standing", .read) { api, context in
             let id = try context.parameter("id")

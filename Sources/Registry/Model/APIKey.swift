@@ -44,7 +44,8 @@ public struct APIKey: Sendable {
         revokedAt = try stored.optionalString("revoked_at")
     }
 
-    public var json: JSONObject {
+    /// What the audit entry `api_key.created` records (its `changes`): never the token.
+    var auditRecord: JSONObject {
         ["id": .string(id), "name": .string(name), "role": .string(role.rawValue), "partner_id": partnerID.json,
          "created_at": .string(createdAt), "revoked_at": revokedAt.json]
     }

@@ -15,10 +15,11 @@ public struct Amendment: Sendable {
     public let createdAt: String
     public var appliedAt: String?
 
-    public var json: JSONObject {
+    /// The stored document (the `document` column of `amendments`).
+    var document: JSONObject {
         [
             "number": .int(Int64(number)), "summary": .string(summary), "changes": .object(changes), "text_sha256": textSHA256.json,
-            "status": .string(status.rawValue), "signatures": .array(signatures.map { .object($0.json) }),
+            "status": .string(status.rawValue), "signatures": .array(signatures.map { .object($0.document) }),
             "created_at": .string(createdAt), "applied_at": appliedAt.json,
         ]
     }
@@ -78,7 +79,8 @@ public struct AmendmentSignature: Sendable {
     public let signedAt: String
     public let textSHA256: String?
 
-    var json: JSONObject {
+    /// The stored form, inside the amendment's document.
+    var document: JSONObject {
         ["partner_id": .string(partnerID), "signatory": .string(signatory), "person_id": personID.json,
          "signed_at": .string(signedAt), "text_sha256": textSHA256.json]
     }

@@ -23,21 +23,21 @@ public struct BreachNotice: Sendable {
         storedStatus == .open && cureDeadline < now.timestamp ? .lapsed : storedStatus
     }
 
-    public func json(at now: Instant) -> JSONObject {
-        let status = status(at: now)
-        return [
-            "id": .string(id), "convention_id": .string(conventionID), "partner_id": .string(partnerID), "reason": .string(reason),
-            "cure_days": .int(Int64(cureDays)), "issued_at": .string(issuedAt), "cure_deadline": .string(cureDeadline),
-            "status": .string(status.rawValue), "cured_at": curedAt.json, "lapsed_at": status == .lapsed ? .string(cureDeadline) : .null,
-            "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
-        ]
+    /// When the notice lapsed, as read at `now`: its deadline, once lapsed.
+    public func lapsedAt(at now: Instant) -> String? {
+        status(at: now) == .lapsed ? cureDeadline : nil
     }
 
-    /// The stored document: the served shape with the stored status.
+    /// The stored document (the `document` column, the `changes` of
+    /// `breach.notified`), with the stored status.
     var document: JSONObject {
-        var object = json(at: Instant(epochSeconds: 0))
-        object["status"] = .string(storedStatus.rawValue)
-        return object
+        [
+            "id": .string(id), "convention_id": .string(conventionID), "partner_id": .string(partnerID), "reason": .string(reason),
+            "cure_days": .int(Int64(cureDays)), "issued_at": .string(issuedAt), "cure_deadline": .string(cureDeadline),
+            "status": .string(storedStatus.rawValue), "cured_at": curedAt.json,
+            "lapsed_at": storedStatus == .lapsed ? .string(cureDeadline) : .null,
+            "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
+        ]
     }
 
     /// Validates a notice's body; the deadline is `cure_days` × 24 h after `at`.

@@ -36,53 +36,35 @@ public struct Convention: Sendable {
     public var updatedAt: String
     public var version: Int
 
-    /// The representation served, with the figures derived from the text
-    /// (`expired` against `today`, per-party sums, the digest of the text).
-    public func json(today: String, defaulting: Set<String> = []) -> JSONObject {
-        let object = state(today: today, defaulting: defaulting)
-        let digest = TextDigest.of(object)
-        var served = JSONObject()
-        for (key, value) in object {
-            served[key] = value
-            if key == "revision" { served["text_sha256"] = .string(digest) }
-        }
-        return served
+    /// Whether the text's term has run out by `today` (a date, `YYYY-MM-DD`).
+    public func isExpired(on today: String) -> Bool {
+        effectiveUntil.map { $0 < today } ?? false
+    }
+
+    /// The date amounts are judged due by: `today` while the convention is
+    /// in force, nil otherwise (nothing falls due).
+    public func dueDate(on today: String) -> String? {
+        status == .inForce ? today : nil
     }
 
     /// The digest of the agreed text (docs/signatures.md).
     public var textSHA256: String { TextDigest.of(document) }
 
-    /// Every member but the digest.
-    private func state(today: String, defaulting: Set<String>) -> JSONObject {
+    /// The stored document (the `document` column, a revision's text, the
+    /// `changes` of `convention.created`): the text and its state, nothing
+    /// derived from the date.
+    var document: JSONObject {
         [
             "id": .string(id), "project_id": .string(projectID), "title": .string(title), "reference": reference.json,
             "status": .string(status.rawValue), "currency": .string(currency),
             "effective_from": effectiveFrom.json, "effective_until": effectiveUntil.json,
             "notice_days": noticeDays.map(JSON.int) ?? .null, "authorised_signatories": .bool(authorisedSignatories),
-            "expired": .bool(effectiveUntil.map { $0 < today } ?? false),
             "dispute_resolution": .object(disputeResolution), "governance": .object(governance),
-            "parties": .array(parties.map { .object($0.json(defaulting: defaulting.contains($0.partnerID), dueBy: status == .inForce ? today : nil)) }),
+            "parties": .array(parties.map { .object($0.document) }),
             "revision": .int(Int64(revision)), "signed_at": signedAt.json,
             "terminated_on": terminatedOn.json, "termination_reason": terminationReason.json,
             "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
         ]
-    }
-
-    /// The stored document: the state with nothing derived.
-    var document: JSONObject {
-        var object = state(today: "", defaulting: [])
-        object.removeValue(forKey: "expired")
-        object["parties"] = .array(parties.map { party in
-            var stored = party.json(defaulting: false, dueBy: nil)
-            for key in ["due_cents", "overdue_cents"] { stored.removeValue(forKey: key) }
-            stored["contributions"] = .array(party.contributions.map { contribution in
-                var item = contribution.json(dueBy: nil)
-                for key in ["due_cents", "overdue_cents"] { item.removeValue(forKey: key) }
-                return .object(item)
-            })
-            return .object(stored)
-        })
-        return object
     }
 
     /// The writable text, the base a PATCH's merge patch applies to.
@@ -220,24 +202,24 @@ public struct ConventionParty: Sendable {
     /// Saturates at `Money.maximumCents` (deliveries may exceed the pledges).
     public var deliveredCents: Int64 { Money.sum(contributions.map(\.deliveredCents)) ?? Money.maximumCents }
 
-    /// Amounts fall due only while the convention is in force (`dueBy` is then today).
-    func json(defaulting: Bool, dueBy today: String?) -> JSONObject {
+    /// The stored form of the party. `defaulting` is stored false, as it
+    /// always was: whether a party defaults is judged when it is read.
+    var document: JSONObject {
         [
-            "partner_id": .string(partnerID),
-            "contributions": .array(contributions.map { .object($0.json(dueBy: today)) }),
+            "partner_id": .string(partnerID), "contributions": .array(contributions.map { .object($0.document) }),
             "contribution_cents": .int(contributionCents), "delivered_cents": .int(deliveredCents),
-            "due_cents": .int(dueCents(by: today)), "overdue_cents": .int(overdueCents(by: today)),
             "signed_at": signedAt.json, "signatory": signatory.json, "person_id": personID.json, "text_sha256": textSHA256.json,
-            "defaulting": .bool(defaulting),
+            "defaulting": .bool(false),
         ]
     }
 
     /// What the party's instalments have made due by `today` (nil: nothing is due).
-    func dueCents(by today: String?) -> Int64 {
+    public func dueCents(by today: String?) -> Int64 {
         Money.sum(contributions.map { $0.dueCents(by: today) }) ?? Money.maximumCents
     }
 
-    func overdueCents(by today: String?) -> Int64 {
+    /// What is due by `today` and not yet delivered, over the party's contributions.
+    public func overdueCents(by today: String?) -> Int64 {
         Money.sum(contributions.map { $0.overdueCents(by: today) }) ?? Money.maximumCents
     }
 
@@ -301,25 +283,26 @@ public struct Contribution: Sendable {
     public var instalments: [Instalment]
     public var deliveredCents: Int64
 
-    /// `due_cents` and `overdue_cents` as of `today` (nil: nothing is due).
-    func json(dueBy today: String?) -> JSONObject {
-        ["id": .string(id), "kind": .string(kind), "description": .string(description),
-         "value_cents": .int(valueCents), "instalments": .array(instalments.map { .object($0.json) }),
-         "delivered_cents": .int(deliveredCents), "due_cents": .int(dueCents(by: today)), "overdue_cents": .int(overdueCents(by: today))]
+    /// The stored form: the writable fields and the delivered amount.
+    var document: JSONObject {
+        var object = writableJSON
+        object["delivered_cents"] = .int(deliveredCents)
+        return object
     }
 
     var writableJSON: JSONObject {
         ["id": .string(id), "kind": .string(kind), "description": .string(description), "value_cents": .int(valueCents),
-         "instalments": .array(instalments.map { .object($0.json) })]
+         "instalments": .array(instalments.map { .object($0.document) })]
     }
 
-    /// What the instalments due on or before `today` add up to.
-    func dueCents(by today: String?) -> Int64 {
+    /// What the instalments due on or before `today` add up to (nil: nothing is due).
+    public func dueCents(by today: String?) -> Int64 {
         guard let today else { return 0 }
         return instalments.filter { $0.dueOn <= today }.reduce(0) { $0 + $1.valueCents }
     }
 
-    func overdueCents(by today: String?) -> Int64 {
+    /// What is due by `today` and not yet delivered.
+    public func overdueCents(by today: String?) -> Int64 {
         max(0, dueCents(by: today) - deliveredCents)
     }
 
@@ -347,7 +330,8 @@ public struct Instalment: Sendable {
     public let dueOn: String
     public let valueCents: Int64
 
-    var json: JSONObject { ["due_on": .string(dueOn), "value_cents": .int(valueCents)] }
+    /// The stored (and writable) form.
+    var document: JSONObject { ["due_on": .string(dueOn), "value_cents": .int(valueCents)] }
 
     init(stored: StoredRecord) throws(CorruptRecord) {
         dueOn = try stored.string("due_on")

@@ -30,15 +30,17 @@ public struct Decision: Sendable {
     public var version: Int
 
     /// The frozen weights, by partner id.
-    var weights: [String: Rational] {
+    public var weights: [String: Rational] {
         let rules = GovernanceSettings.rules(governance)
         let shares = (try? Governance.shares(of: electorate.map { Party(id: $0.partnerID, contributionCents: $0.contributionCents) }, under: rules)) ?? []
         return Dictionary(uniqueKeysWithValues: zip(electorate.map(\.partnerID), shares))
     }
 
+    /// The count of the votes cast so far, under the frozen weights.
     public var tally: Tally { tally(weights: weights) }
 
-    private func tally(weights: [String: Rational]) -> Tally {
+    /// The count under `weights` (pass `weights` when it is already computed).
+    public func tally(weights: [String: Rational]) -> Tally {
         let rules = GovernanceSettings.rules(governance)
         let parties = electorate.map { member in
             DecisionParty(id: member.partnerID, weight: weights[member.partnerID] ?? .zero, vote: votes.first { $0.partnerID == member.partnerID }?.choice)
@@ -47,46 +49,24 @@ public struct Decision: Sendable {
                                 quorumMembersPercent: rules.quorumMembersPercent, vetoPartyIDs: Set(rules.vetoPartnerIDs))
     }
 
-    /// The served representation (the weights are computed once for the tally and the votes).
-    public var json: JSONObject {
-        let weights = self.weights
-        return fields(weights: weights, tally: tally(weights: weights))
-    }
-
-    /// The stored form: the served fields but the tally (derived), plus the
-    /// frozen electorate and governance.
+    /// The stored form (the `document` column): the fields `DecisionPresenter`
+    /// serves but the tally (derived), plus the frozen electorate and governance.
     var document: JSONObject {
-        var object = fields(weights: weights, tally: nil)
-        object["governance"] = .object(governance)
-        object["electorate"] = .array(electorate.map { .object(["partner_id": .string($0.partnerID), "contribution_cents": .int($0.contributionCents)]) })
-        return object
-    }
-
-    private func fields(weights: [String: Rational], tally: Tally?) -> JSONObject {
-        var object: JSONObject = [
+        let weights = self.weights
+        return [
             "id": .string(id), "convention_id": .string(conventionID), "revision": .int(Int64(revision)),
             "title": .string(title), "description": description.json, "meeting_id": meetingID.json, "majority": majority,
             "status": .string(status.rawValue), "outcome": outcome.map { .string($0.rawValue) } ?? .null,
+            "votes": .array(votes.map { vote in
+                .object(["partner_id": .string(vote.partnerID), "choice": .string(vote.choice.rawValue),
+                         "weight": .double((weights[vote.partnerID] ?? .zero).doubleValue), "cast_at": .string(vote.castAt),
+                         "by_proxy": vote.byProxy.json])
+            }),
+            "closes_at": closesAt.json, "closed_at": closedAt.json, "created_at": .string(createdAt), "updated_at": .string(updatedAt),
+            "version": .int(Int64(version)),
+            "governance": .object(governance),
+            "electorate": .array(electorate.map { .object(["partner_id": .string($0.partnerID), "contribution_cents": .int($0.contributionCents)]) }),
         ]
-        if let tally {
-            object["tally"] = [
-                "present": .double(tally.present.doubleValue), "yes": .double(tally.yes.doubleValue),
-                "no": .double(tally.no.doubleValue), "abstain": .double(tally.abstain.doubleValue),
-                "parties_total": .int(Int64(tally.partiesTotal)), "parties_present": .int(Int64(tally.partiesPresent)),
-                "quorum_reached": .bool(tally.quorumReached), "projected_outcome": .string(tally.projectedOutcome.rawValue),
-            ]
-        }
-        object["votes"] = .array(votes.map { vote in
-            .object(["partner_id": .string(vote.partnerID), "choice": .string(vote.choice.rawValue),
-                     "weight": .double((weights[vote.partnerID] ?? .zero).doubleValue), "cast_at": .string(vote.castAt),
-                     "by_proxy": vote.byProxy.json])
-        })
-        object["closes_at"] = closesAt.json
-        object["closed_at"] = closedAt.json
-        object["created_at"] = .string(createdAt)
-        object["updated_at"] = .string(updatedAt)
-        object["version"] = .int(Int64(version))
-        return object
     }
 
     init(id: String, conventionID: String, revision: Int, title: String, description: String?, meetingID: String?, majority: JSON,

@@ -24,7 +24,9 @@ public struct Indicator: Sendable {
         return (latest - base) / (target - base)
     }
 
-    public var json: JSONObject {
+    /// What the audit entry `indicator.created` records (its `changes`):
+    /// the indicator as created, progress included.
+    var auditRecord: JSONObject {
         [
             "id": .string(id), "project_id": .string(projectID), "name": .string(name), "unit": .string(unit),
             "baseline": baseline.map(JSON.double) ?? .null, "target": .double(target), "direction": .string(direction),
@@ -68,7 +70,8 @@ public struct Measurement: Sendable {
     public let note: String?
     public let createdAt: String
 
-    public var json: JSONObject {
+    /// What the audit entry `indicator.measured` records (its `changes`).
+    var auditRecord: JSONObject {
         ["id": .string(id), "indicator_id": .string(indicatorID), "value": .double(value), "measured_on": .string(measuredOn),
          "note": note.json, "created_at": .string(createdAt)]
     }

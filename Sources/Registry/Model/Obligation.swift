@@ -27,20 +27,16 @@ public struct Obligation: Sendable {
         fulfilled ? .fulfilled : dueOn < today ? .overdue : .pending
     }
 
-    public func json(today: String) -> JSONObject {
+    /// The stored document (the `document` column, the `changes` of
+    /// `obligation.created`), with the stored status: pending or fulfilled.
+    var document: JSONObject {
         [
             "id": .string(id), "convention_id": .string(conventionID), "partner_id": .string(partnerID), "title": .string(title),
-            "kind": .string(kind), "due_on": .string(dueOn), "description": description.json, "status": .string(status(on: today).rawValue),
+            "kind": .string(kind), "due_on": .string(dueOn), "description": description.json,
+            "status": .string((fulfilled ? ObligationStatus.fulfilled : ObligationStatus.pending).rawValue),
             "fulfilled_at": fulfilledAt.json, "evidence_url": evidenceURL.json, "note": note.json,
             "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
         ]
-    }
-
-    /// The stored document: the served shape with the stored status.
-    var document: JSONObject {
-        var object = json(today: "")
-        object["status"] = .string(fulfilled ? ObligationStatus.fulfilled.rawValue : ObligationStatus.pending.rawValue)
-        return object
     }
 
     /// Validates a creation body (`POST /v1/conventions/{id}/obligations`).

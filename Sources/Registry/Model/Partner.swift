@@ -21,8 +21,10 @@ public struct Partner: Sendable {
     public var updatedAt: String
     public var version: Int
 
-    /// The JSON representation, fields in the order of API.md.
-    public var json: JSONObject {
+    /// What the audit entries `partner.created` and `partner.deleted` record
+    /// (their `changes`); its writable members are the base a merge patch
+    /// applies to.
+    var auditRecord: JSONObject {
         [
             "id": .string(id), "name": .string(name), "kind": .string(kind),
             "legal_name": legalName.json, "country": country.json, "city": city.json,
@@ -34,7 +36,7 @@ public struct Partner: Sendable {
 
     /// The writable fields only (the base a merge patch applies to).
     var writableJSON: JSONObject {
-        JSONObject(json.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
+        JSONObject(auditRecord.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
     }
 
     init(row: Row) throws(CorruptRecord) {

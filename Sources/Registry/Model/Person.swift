@@ -19,18 +19,19 @@ public struct Person: Sendable {
     public var updatedAt: String
     public var version: Int
 
-    /// The JSON representation, fields in the order of API.md.
-    public var json: JSONObject {
+    /// The stored document (the `document` column of `people`); its writable
+    /// members are the base a merge patch applies to.
+    var document: JSONObject {
         [
             "id": .string(id), "name": .string(name), "email": email.json, "phone": phone.json,
-            "languages": .array(languages.map(JSON.string)), "affiliations": .array(affiliations.map { .object($0.json) }),
+            "languages": .array(languages.map(JSON.string)), "affiliations": .array(affiliations.map { .object($0.document) }),
             "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version)),
         ]
     }
 
     /// The writable fields only (the base a merge patch applies to).
     var writableJSON: JSONObject {
-        JSONObject(json.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
+        JSONObject(document.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
     }
 
     /// The partners this person is affiliated to, at any date.
@@ -122,7 +123,8 @@ public struct Affiliation: Sendable, Equatable {
     public var since: String?
     public var until: String?
 
-    var json: JSONObject {
+    /// The stored form, inside the person's document.
+    var document: JSONObject {
         ["partner_id": .string(partnerID), "title": title.json, "roles": .array(roles.map(JSON.string)),
          "since": since.json, "until": until.json]
     }

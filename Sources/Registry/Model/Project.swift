@@ -20,7 +20,10 @@ public struct Project: Sendable {
     public var updatedAt: String
     public var version: Int
 
-    public var json: JSONObject {
+    /// What the audit entries `project.created` and `project.deleted`
+    /// record (their `changes`); its writable members are the base a merge
+    /// patch applies to.
+    var auditRecord: JSONObject {
         [
             "id": .string(id), "title": .string(title), "description": description.json, "discipline": discipline.json,
             "status": .string(status.rawValue), "starts_on": startsOn.json, "ends_on": endsOn.json,
@@ -31,7 +34,7 @@ public struct Project: Sendable {
     }
 
     var writableJSON: JSONObject {
-        JSONObject(json.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
+        JSONObject(auditRecord.filter { Self.writableFields.contains($0.key) }.map { ($0.key, $0.value) })
     }
 
     init(row: Row, partners: [(String, String)]) throws(CorruptRecord) {

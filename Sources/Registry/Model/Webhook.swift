@@ -11,7 +11,9 @@ public struct Webhook: Sendable {
     public let updatedAt: String
     public let version: Int
 
-    public var json: JSONObject {
+    /// What the audit entries `webhook.created` and `webhook.deleted` record
+    /// (their `changes`): never the secret.
+    var auditRecord: JSONObject {
         ["id": .string(id), "url": .string(url), "events": .array(events.map(JSON.string)),
          "created_at": .string(createdAt), "updated_at": .string(updatedAt), "version": .int(Int64(version))]
     }

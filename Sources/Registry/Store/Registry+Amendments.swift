@@ -26,7 +26,7 @@ extension Registry {
                                       textSHA256: resulting.textSHA256, createdAt: change.at.timestamp)
             try checkReferences(resulting, db: db)
             try db.run("INSERT INTO amendments (convention_id, number, status, document) VALUES (?, ?, ?, ?)",
-                       [id, number, amendment.status.rawValue, JSON.object(amendment.json).serialized()])
+                       [id, number, amendment.status.rawValue, JSON.object(amendment.document).serialized()])
             try audit.record("amendment.proposed", entityType: "convention", entityID: id,
                              changes: ["number": .int(Int64(number)), "summary": .string(summary!), "changes": .object(changes!)],
                              partners: Array(Set(convention.partnerIDs + resulting.partnerIDs)))
@@ -113,7 +113,7 @@ extension Registry {
                                  changes: ["number": .int(Int64(number)), "revision": .int(Int64(convention.revision))], partners: convention.partnerIDs)
             }
             try db.run("UPDATE amendments SET status = ?, document = ? WHERE convention_id = ? AND number = ?",
-                       [amendment.status.rawValue, JSON.object(amendment.json).serialized(), id, number])
+                       [amendment.status.rawValue, JSON.object(amendment.document).serialized(), id, number])
             return amendment
         }
     }

@@ -16,16 +16,15 @@ public struct ConventionFilter: Sendable {
     }
 }
 
-/// A convention as served: the text and which parties default.
+/// A convention as read at a date: the text, which parties default, and
+/// the date `expired` and the amounts due are judged on (`ConventionPresenter`
+/// renders it).
 public struct ConventionView: Sendable {
     public let convention: Convention
+    /// The partner ids of the parties in default.
     public let defaulting: Set<String>
     /// The date `expired` and the amounts due are judged on.
     public let today: String
-
-    public func json() -> JSONObject {
-        convention.json(today: today, defaulting: defaulting)
-    }
 
     public var version: Int { convention.version }
 }

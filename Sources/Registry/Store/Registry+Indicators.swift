@@ -22,7 +22,7 @@ extension Registry {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [id, projectID, name!, unit!, baseline, target!, direction!, change.at.timestamp, change.at.timestamp])
             let indicator = try fetchIndicator(id, scope: .everything, db: db)
-            try audit.record("indicator.created", entityType: "indicator", entityID: id, changes: .object(indicator.json), partners: project.partners.map(\.partnerID))
+            try audit.record("indicator.created", entityType: "indicator", entityID: id, changes: .object(indicator.auditRecord), partners: project.partners.map(\.partnerID))
             return indicator
         }
     }
@@ -55,7 +55,7 @@ extension Registry {
             try db.run("UPDATE indicators SET version = version + 1, updated_at = ? WHERE id = ?", [change.at.timestamp, id])
             let measurement = try Measurement(row: try db.queryOne("SELECT * FROM measurements WHERE id = ?", [measurementID])!)
             let partners = try db.query("SELECT partner_id FROM project_partners WHERE project_id = ?", [indicator.projectID]).compactMap { $0.string("partner_id") }
-            try audit.record("indicator.measured", entityType: "indicator", entityID: id, changes: .object(measurement.json), partners: partners)
+            try audit.record("indicator.measured", entityType: "indicator", entityID: id, changes: .object(measurement.auditRecord), partners: partners)
             return (measurement, try fetchIndicator(id, scope: .everything, db: db))
         }
     }

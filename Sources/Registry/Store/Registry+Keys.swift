@@ -78,7 +78,7 @@ extension Registry {
                 [id, name, role.rawValue, partnerID, SHA256.hash(Array(token.utf8)), change.at.timestamp]
             )
             let key = try APIKey(row: try db.queryOne("SELECT * FROM api_keys WHERE id = ?", [id])!)
-            try audit.record("api_key.created", entityType: "api_key", entityID: key.id, changes: .object(key.json), partners: [])
+            try audit.record("api_key.created", entityType: "api_key", entityID: key.id, changes: .object(key.auditRecord), partners: [])
             return (key, token)
         }
     }

@@ -19,7 +19,7 @@ extension Registry {
         let partner = try Partner(id: Identifier.make("ptn"), fields: fields, createdAt: change.at.timestamp, updatedAt: change.at.timestamp, version: 1)
         return try write(change) { db, audit in
             try insertOrUpdate(partner, db: db, inserting: true)
-            try audit.record("partner.created", entityType: "partner", entityID: partner.id, changes: .object(partner.json), partners: [partner.id])
+            try audit.record("partner.created", entityType: "partner", entityID: partner.id, changes: .object(partner.auditRecord), partners: [partner.id])
             return partner
         }
     }
@@ -76,7 +76,7 @@ extension Registry {
             // People stay; their affiliations to this partner go.
             let people = try removeAffiliations(to: id, change: change, db: db)
             try db.run("DELETE FROM partners WHERE id = ?", [id])
-            var changes = current.json
+            var changes = current.auditRecord
             if !keys.isEmpty { changes["api_keys_removed"] = .array(keys.map(JSON.string)) }
             if !people.isEmpty { changes["affiliations_removed"] = .array(people.map(JSON.string)) }
             try audit.record("partner.deleted", entityType: "partner", entityID: id, changes: .object(changes), partners: [id])

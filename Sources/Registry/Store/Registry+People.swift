@@ -150,7 +150,7 @@ extension Registry {
     }
 
     private func savePerson(_ person: Person, db: Connection, inserting: Bool) throws {
-        let document = JSON.object(person.json).serialized()
+        let document = JSON.object(person.document).serialized()
         do {
             if inserting {
                 try db.run("""

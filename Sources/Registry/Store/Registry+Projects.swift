@@ -20,7 +20,7 @@ extension Registry {
         return try write(change) { db, audit in
             try save(project, db: db, inserting: true)
             try saveParticipants(project, db: db)
-            try audit.record("project.created", entityType: "project", entityID: project.id, changes: .object(project.json),
+            try audit.record("project.created", entityType: "project", entityID: project.id, changes: .object(project.auditRecord),
                              partners: project.partners.map(\.partnerID))
             return project
         }
@@ -74,7 +74,7 @@ extension Registry {
             try db.run("DELETE FROM measurements WHERE indicator_id IN (SELECT id FROM indicators WHERE project_id = ?)", [id])
             try db.run("DELETE FROM indicators WHERE project_id = ?", [id])
             try db.run("DELETE FROM projects WHERE id = ?", [id])
-            try audit.record("project.deleted", entityType: "project", entityID: id, changes: .object(current.json), partners: current.partners.map(\.partnerID))
+            try audit.record("project.deleted", entityType: "project", entityID: id, changes: .object(current.auditRecord), partners: current.partners.map(\.partnerID))
         }
     }
 

@@ -30,7 +30,7 @@ extension Registry {
                     SELECT count(*) AS n FROM breach_notices WHERE convention_id = ? AND partner_id = ? AND status = 'open' AND cure_deadline >= ?
                     """, [convention.id, partnerID, now.timestamp])?.int("n") ?? 0
                 return Standing(conventionID: convention.id,
-                                overdueCents: party?.overdueCents(by: convention.status == .inForce ? now.date : nil) ?? 0,
+                                overdueCents: party?.overdueCents(by: convention.dueDate(on: now.date)) ?? 0,
                                 overdueObligations: Int(overdueObligations), openNotices: Int(openNotices),
                                 defaulting: try defaultingParties(convention.id, db: db).contains(partnerID))
             }

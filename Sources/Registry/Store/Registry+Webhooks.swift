@@ -21,7 +21,7 @@ extension Registry {
             try db.run("INSERT INTO webhooks (id, url, events, secret, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                        [id, url!, JSON.array(Array(Set(events!)).sorted().map(JSON.string)).serialized(), secret!, change.at.timestamp, change.at.timestamp])
             let webhook = try fetchWebhook(id, db: db)
-            try audit.record("webhook.created", entityType: "webhook", entityID: id, changes: .object(webhook.json), partners: [])
+            try audit.record("webhook.created", entityType: "webhook", entityID: id, changes: .object(webhook.auditRecord), partners: [])
             return webhook
         }
     }
@@ -42,7 +42,7 @@ extension Registry {
             let webhook = try fetchWebhook(id, db: db)
             try checkVersion(ifMatch, current: webhook.version)
             try db.run("DELETE FROM webhooks WHERE id = ?", [id])
-            try audit.record("webhook.deleted", entityType: "webhook", entityID: id, changes: .object(webhook.json), partners: [])
+            try audit.record("webhook.deleted", entityType: "webhook", entityID: id, changes: .object(webhook.auditRecord), partners: [])
         }
     }
 
