@@ -199,6 +199,17 @@ final class LogCapture: @unchecked Sendable {
         defer { lock.unlock() }
         return String(decoding: collected, as: UTF8.self)
     }
+
+    /// Whether `fragment` reaches the log within `seconds`: lines are read
+    /// from the pipe by another thread and may trail the response.
+    func waitFor(_ fragment: String, seconds: Double = 5) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !text.contains(fragment) {
+            guard Date() < deadline else { return false }
+            usleep(10_000)
+        }
+        return true
+    }
 }
 
 /// Builds the usual fixtures through the API.

@@ -51,14 +51,6 @@ final class GovernanceLaneTests: XCTestCase {
         return reply.count > 12 ? Int(String(decoding: reply[9..<12], as: UTF8.self)) ?? -1 : -1
     }
 
-    private func waitForLog(_ live: LiveServer, _ fragment: String, seconds: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if live.logPipe.text.contains(fragment) { return true }
-            usleep(20_000)
-        }
-        return false
-    }
 
     func testHeavyComputationsLeaveTheWorkersFreeAndAreAbandonedWhenTheirClientsLeave() throws {
         let live = try LiveServer { $0.workerThreads = 4 }
@@ -74,7 +66,7 @@ final class GovernanceLaneTests: XCTestCase {
 
         // The clients go away: what is running stops, what is queued never starts.
         for fd in heavy { close(fd) }
-        XCTAssertTrue(waitForLog(live, "\"status\":503", seconds: 5), "an abandoned computation is recorded as 503")
+        XCTAssertTrue(live.logPipe.waitFor("\"status\":503", seconds: 5), "an abandoned computation is recorded as 503")
         let probe = Self.send(port: live.server.port, token: live.adminToken, body: Self.simulation(parties: 3, maximum: 10))
         let answered = Date()
         XCTAssertEqual(Self.status(of: probe), 200)

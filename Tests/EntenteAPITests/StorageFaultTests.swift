@@ -72,8 +72,8 @@ final class StorageFaultTests: XCTestCase {
         XCTAssertEqual(answer.header("Retry-After"), "5")
         XCTAssertTrue(answer.text.contains("the disk is full"), answer.text)
         XCTAssertEqual(try live.anonymous().get("/readyz").status, 503, "not ready while writes cannot commit")
-        XCTAssertTrue(live.logPipe.text.contains("\"msg\":\"storage unavailable\""), "a clear log line")
-        XCTAssertTrue(live.logPipe.text.contains("\"reason\":\"the disk is full\""))
+        XCTAssertTrue(live.logPipe.waitFor("\"msg\":\"storage unavailable\""), "a clear log line")
+        XCTAssertTrue(live.logPipe.waitFor("\"reason\":\"the disk is full\""))
 
         // Nothing half written: every acknowledged partner and its audit entry, no other.
         XCTAssertEqual(try live.count("partners"), acknowledged)

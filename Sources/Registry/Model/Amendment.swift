@@ -36,7 +36,10 @@ public struct Amendment: Sendable {
     }
 
     init(conventionID: String, row: Row) throws(CorruptRecord) {
-        let stored = try StoredRecord(documentIn: row, table: "amendments")
+        try self.init(conventionID: conventionID, stored: StoredRecord(documentIn: row, table: "amendments"))
+    }
+
+    init(conventionID: String, stored: StoredRecord) throws(CorruptRecord) {
         self.conventionID = conventionID
         number = Int(try stored.int("number"))
         summary = try stored.string("summary")

@@ -18,7 +18,7 @@
 // Oracles: no crash; a refusal is a non-empty `.validation` list; an accepted
 // text is a fixed point (its writable JSON validates again to the same
 // document), and its stored document survives serialize / parse /
-// Convention(document:) unchanged.
+// Convention(stored:) unchanged.
 
 import Governance
 import JSON
@@ -56,8 +56,9 @@ enum DomainInputFuzzer {
          "revision":1,"signed_at":"2026-01-04T10:00:00Z","terminated_on":null,"termination_reason":null,
          "created_at":"2025-12-01T09:00:00Z","updated_at":"2026-01-04T10:00:00Z","version":4}
         """#
-        guard case .object(let document)? = try? JSON.parse(text) else { fatalError("bad base convention document") }
-        let convention = Convention(document: document)
+        guard case .object(let document)? = try? JSON.parse(text),
+              let convention = try? Convention(stored: StoredRecord(document: document, source: "base convention"))
+        else { fatalError("bad base convention document") }
         precondition(convention.status == .inForce && convention.parties.count == 3)
         return convention
     }()
@@ -112,9 +113,9 @@ enum DomainInputFuzzer {
         } catch {
             fatalError("an accepted partner's own fields are refused: \(error)\n\(JSON.object(partner.writableJSON))")
         }
-        precondition(JSON.object(again.json) == JSON.object(partner.json),
-                     "partner validation is not idempotent: \(JSON.object(partner.json)) vs \(JSON.object(again.json))")
-        roundTrip(.object(partner.json), "partner")
+        precondition(JSON.object(again.auditRecord) == JSON.object(partner.auditRecord),
+                     "partner validation is not idempotent: \(JSON.object(partner.auditRecord)) vs \(JSON.object(again.auditRecord))")
+        roundTrip(.object(partner.auditRecord), "partner")
     }
 
     static func checkConvention(_ make: () throws(RegistryError) -> Convention) {
@@ -145,7 +146,12 @@ enum DomainInputFuzzer {
         // Storage: the document as text, parsed back, makes the same convention.
         let text = JSON.object(convention.document).serialized()
         guard case .object(let stored)? = try? JSON.parse(text) else { fatalError("a stored convention does not parse: \(text)") }
-        let loaded = Convention(document: stored)
+        let loaded: Convention
+        do {
+            loaded = try Convention(stored: StoredRecord(document: stored, source: "fuzzed convention"))
+        } catch {
+            fatalError("a stored convention does not load: \(error)\n\(text)")
+        }
         precondition(JSON.object(loaded.document) == JSON.object(convention.document),
                      "a stored convention reloads differently:\n\(JSON.object(convention.document))\n\(JSON.object(loaded.document))")
 
@@ -155,7 +161,10 @@ enum DomainInputFuzzer {
         var reader = FieldReader([:], allowed: [])
         let electorate = convention.parties.filter { !absent.contains($0.partnerID) }.map { Party(id: $0.partnerID, contributionCents: $0.contributionCents) }
         _ = GovernanceSettings.validate(GovernanceSettings.excluding(absent, from: convention.governance), parties: electorate, reader: &reader)
-        _ = JSON.object(convention.json(today: at.date, defaulting: absent)).serialized()
+        // The values read at serving time: the text digest, expiry, the amounts due and overdue.
+        precondition(convention.textSHA256.utf8.count == 64, "a text digest is not 64 hex digits")
+        _ = convention.isExpired(on: at.date)
+        for party in convention.parties { _ = (party.dueCents(by: at.date), party.overdueCents(by: at.date)) }
     }
 
     static func checkGovernance(_ object: JSONObject) {
@@ -180,7 +189,8 @@ enum DomainInputFuzzer {
     }
 
     static func checkAmendment(_ changes: JSONObject) {
-        let amendment = Amendment(conventionID: baseConvention.id, number: 1, summary: "Fuzzed amendment", changes: changes, createdAt: at.timestamp)
+        let amendment = Amendment(conventionID: baseConvention.id, number: 1, summary: "Fuzzed amendment", changes: changes,
+                                  textSHA256: baseConvention.textSHA256, createdAt: at.timestamp)
         checkConvention { () throws(RegistryError) in
             do {
                 return try amendment.resultingText(of: baseConvention, at: at)
@@ -193,9 +203,14 @@ enum DomainInputFuzzer {
                 fatalError("an amendment fails with a non-registry error: \(error)")
             }
         }
-        roundTrip(.object(amendment.json), "amendment")
-        let reloaded = Amendment(conventionID: baseConvention.id, document: amendment.json)
-        precondition(JSON.object(reloaded.json) == JSON.object(amendment.json), "an amendment reloads differently")
+        roundTrip(.object(amendment.document), "amendment")
+        let reloaded: Amendment
+        do {
+            reloaded = try Amendment(conventionID: baseConvention.id, stored: StoredRecord(document: amendment.document, source: "fuzzed amendment"))
+        } catch {
+            fatalError("a stored amendment does not load: \(error)")
+        }
+        precondition(JSON.object(reloaded.document) == JSON.object(amendment.document), "an amendment reloads differently")
     }
 
     static func roundTrip(_ value: JSON, _ what: String) {
