@@ -65,7 +65,8 @@ extension EntenteAPI {
                                                          actingFor: context.principal?.partnerID, change: context.change), context: context)
         }
         table.add("GET", "/v1/meetings/{id}/decision-rights", .read, heavy: true) { api, context in
-            Responses.json(.object(try api.registry.decisionRights(meeting: context.parameter("id"), scope: context.scope, cancellation: context.cancellation)))
+            Responses.json(.object(DecisionRightsPresenter.json(try api.registry.decisionRights(meeting: context.parameter("id"), scope: context.scope,
+                                                                                              cancellation: context.cancellation))))
         }
         table.add("PUT", "/v1/meetings/{id}/minutes", .write, resource: .meeting) { api, context in
             let (meeting, created) = try api.registry.writeMinutes(meeting: context.parameter("id"), fields: try context.jsonBody(),

@@ -23,15 +23,15 @@ public enum DecisionRights {
         }
     }
 
-    /// `{voting, majority, quota, method, partners: [...], error_bound?}`; defaulting
+    /// Each party's share and power under the governance; defaulting
     /// holders weigh nothing and hold no veto.
-    public static func compute(governance: JSONObject, holders: [Holder], cancellation: Cancellation = .never) throws(RegistryError) -> JSONObject {
+    public static func compute(governance: JSONObject, holders: [Holder], cancellation: Cancellation = .never) throws(RegistryError) -> DecisionRightsAnswer {
         let game = try ActiveGame(governance: governance, holders: holders)
         let power = try computing(cancellation) { cancellation in
             try powerIndices(shares: game.shares, majority: game.rules.majority, vetoIndices: game.vetoIndices, cancellation: cancellation)
         }
         let entries = game.active.indices.map { PartyPower(share: game.shares[$0], power: power, player: $0) }
-        return answer(governance: governance, holders: holders, power: power, entries: entries, showsProxies: false)
+        return answer(governance: governance, holders: holders, power: power, entries: entries, blocs: nil)
     }
 
     /// The same answer for a meeting (API.md §13), where each proxy holder
@@ -39,7 +39,7 @@ public enum DecisionRights {
     /// bloc's power, a grantor's none (its vote is the holder's to cast), and
     /// `blocs` lists every bloc. `proxies` maps grantors to holders.
     public static func compute(governance: JSONObject, holders: [Holder], proxies: [String: String],
-                               cancellation: Cancellation = .never) throws(RegistryError) -> JSONObject {
+                               cancellation: Cancellation = .never) throws(RegistryError) -> DecisionRightsAnswer {
         let game = try ActiveGame(governance: governance, holders: holders)
         let position = Dictionary(uniqueKeysWithValues: game.active.enumerated().map { ($1.id, $0) })
         let grantors = Set(proxies.keys.filter { position[$0] != nil && proxies[$0].flatMap { position[$0] } != nil })
@@ -57,16 +57,12 @@ public enum DecisionRights {
                 ? PartyPower(share: game.shares[index], proxyHolder: proxies[game.active[index].id])
                 : PartyPower(share: game.shares[index], power: power, player: blocOf[index]!)
         }
-        var result = answer(governance: governance, holders: holders, power: power, entries: entries, showsProxies: true)
-        result["blocs"] = .array(blocs.enumerated().map { bloc, members in
-            .object([
-                "holder_partner_id": .string(game.active[members[0]].id),
-                "partner_ids": .array(members.map { .string(game.active[$0].id) }),
-                "weight": .double(members.reduce(Rational.zero) { $0 + game.shares[$1] }.doubleValue),
-                "banzhaf": .double(power.banzhaf[bloc]), "shapley_shubik": .double(power.shapleyShubik[bloc]),
-            ])
-        })
-        return result
+        let blocRights = blocs.enumerated().map { bloc, members in
+            DecisionRightsAnswer.Bloc(holderPartnerID: game.active[members[0]].id, partnerIDs: members.map { game.active[$0].id },
+                                      weight: members.reduce(Rational.zero) { $0 + game.shares[$1] },
+                                      banzhaf: power.banzhaf[bloc], shapleyShubik: power.shapleyShubik[bloc])
+        }
+        return answer(governance: governance, holders: holders, power: power, entries: entries, blocs: blocRights)
     }
 
     /// The parties that are not defaulting, their shares and the rules among them.
@@ -110,7 +106,7 @@ public enum DecisionRights {
     private struct PartyPower {
         var share: Rational
         var banzhaf = 0.0, shapleyShubik = 0.0
-        var swings: JSON = 0
+        var swings = BigUInt()
         var veto = false, dummy = true
         var proxyHolder: String?
 
@@ -123,44 +119,82 @@ public enum DecisionRights {
             self.share = share
             banzhaf = power.banzhaf[i]
             shapleyShubik = power.shapleyShubik[i]
-            swings = power.swings[i].uint64Value.flatMap { Int64(exactly: $0) }.map(JSON.int) ?? .double(power.swings[i].doubleValue)
+            swings = power.swings[i]
             veto = power.veto[i]
             dummy = power.dummy[i]
         }
     }
 
-    /// The JSON answer; at a meeting (`showsProxies`) each entry also names
-    /// the holder of the party's proxy (null when it votes itself).
-    private static func answer(governance: JSONObject, holders: [Holder], power: PowerIndices, entries: [PartyPower], showsProxies: Bool) -> JSONObject {
-        var partners: [JSON] = []
-        var activeIndex = 0
-        for holder in holders {
-            var entry: JSONObject = ["partner_id": .string(holder.id)]
-            entry["name"] = holder.name.json
-            entry["contribution_cents"] = .int(holder.contributionCents)
-            if holder.defaulting {
-                entry["weight"] = 0; entry["banzhaf"] = 0; entry["shapley_shubik"] = 0; entry["swings"] = 0
-                entry["veto"] = false; entry["dummy"] = true; entry["defaulting"] = true
-            } else {
-                let party = entries[activeIndex]
-                activeIndex += 1
-                entry["weight"] = .double(party.share.doubleValue)
-                entry["banzhaf"] = .double(party.banzhaf)
-                entry["shapley_shubik"] = .double(party.shapleyShubik)
-                entry["swings"] = party.swings
-                entry["veto"] = .bool(party.veto)
-                entry["dummy"] = .bool(party.dummy)
-                entry["defaulting"] = false
-            }
-            if showsProxies { entry["proxy_holder_partner_id"] = holder.defaulting ? .null : entries[activeIndex - 1].proxyHolder.json }
-            partners.append(.object(entry))
+    private static func answer(governance: JSONObject, holders: [Holder], power: PowerIndices, entries: [PartyPower],
+                               blocs: [DecisionRightsAnswer.Bloc]?) -> DecisionRightsAnswer {
+        var active = entries.makeIterator()
+        let parties = holders.map { holder in
+            let party = holder.defaulting ? nil : active.next()
+            return DecisionRightsAnswer.Party(
+                partnerID: holder.id, name: holder.name, contributionCents: holder.contributionCents, weight: party?.share ?? .zero,
+                banzhaf: party?.banzhaf ?? 0, shapleyShubik: party?.shapleyShubik ?? 0, swings: party?.swings ?? BigUInt(),
+                veto: party?.veto ?? false, dummy: party?.dummy ?? true, defaulting: holder.defaulting, proxyHolderPartnerID: party?.proxyHolder)
         }
-        var result: JSONObject = [
-            "voting": governance["voting"] ?? "equal", "majority": governance["majority"] ?? "simple",
-            "quota": .double(power.quota.doubleValue), "method": .string(power.method.rawValue), "partners": .array(partners),
-        ]
-        if let bound = power.errorBound { result["error_bound"] = .double(bound) }
-        return result
+        return DecisionRightsAnswer(voting: governance["voting"] ?? "equal", majority: governance["majority"] ?? "simple", quota: power.quota,
+                                    method: power.method, errorBound: power.errorBound, partners: parties, blocs: blocs)
+    }
+}
+
+/// What a governance gives each party (API.md §6), and at a meeting (§13)
+/// each bloc of a proxy holder with its grantors. The API presents it.
+public struct DecisionRightsAnswer: Sendable {
+    /// One party: its share of the weight and its power.
+    public struct Party: Sendable {
+        public let partnerID: String
+        public let name: String?
+        public let contributionCents: Int64
+        /// 0 for a defaulting party.
+        public let weight: Rational
+        public let banzhaf: Double
+        public let shapleyShubik: Double
+        /// Raw Banzhaf swings (a grantor's are its holder's, so 0 here).
+        public let swings: BigUInt
+        public let veto: Bool
+        public let dummy: Bool
+        public let defaulting: Bool
+        /// At a meeting, the holder who casts this party's vote.
+        public let proxyHolderPartnerID: String?
+    }
+
+    /// A proxy holder and its grantors, voting as one (a lone party is a bloc of one).
+    public struct Bloc: Sendable {
+        public let holderPartnerID: String
+        public let partnerIDs: [String]
+        public let weight: Rational
+        public let banzhaf: Double
+        public let shapleyShubik: Double
+    }
+
+    /// The voting model and majority rule as the governance writes them.
+    public let voting: JSON
+    public let majority: JSON
+    /// The smallest weight share of a winning coalition.
+    public let quota: Rational
+    public let method: PowerIndices.Method
+    /// When `approximate`: the largest possible absolute error of any index.
+    public let errorBound: Double?
+    public let partners: [Party]
+    /// At a meeting only.
+    public let blocs: [Bloc]?
+    /// The convention (nil for a simulation) and the revision its text is at.
+    public var conventionID: String?
+    public var revision: Int?
+    /// The meeting whose proxies make the blocs.
+    public var meetingID: String?
+
+    init(voting: JSON, majority: JSON, quota: Rational, method: PowerIndices.Method, errorBound: Double?, partners: [Party], blocs: [Bloc]?) {
+        self.voting = voting
+        self.majority = majority
+        self.quota = quota
+        self.method = method
+        self.errorBound = errorBound
+        self.partners = partners
+        self.blocs = blocs
     }
 }
 

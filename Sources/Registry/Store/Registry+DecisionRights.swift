@@ -4,15 +4,16 @@ import SQLite
 
 extension Registry {
     /// `GET /v1/conventions/{id}/decision-rights`: for the text in force (or the draft's).
-    public func decisionRights(convention id: String, scope: Scope, cancellation: Cancellation = .never) throws -> JSONObject {
+    public func decisionRights(convention id: String, scope: Scope, cancellation: Cancellation = .never) throws -> DecisionRightsAnswer {
         let (convention, holders) = try read { db in
             let convention = try fetchConvention(id, scope: scope, db: db)
             return (convention, try decisionRightsHolders(of: convention, db: db))
         }
         // Computed after the read, so a long computation holds no reader connection.
-        var result: JSONObject = ["convention_id": .string(id), "revision": .int(Int64(convention.revision))]
-        for (key, value) in try DecisionRights.compute(governance: convention.governance, holders: holders, cancellation: cancellation) { result[key] = value }
-        return result
+        var answer = try DecisionRights.compute(governance: convention.governance, holders: holders, cancellation: cancellation)
+        answer.conventionID = id
+        answer.revision = convention.revision
+        return answer
     }
 
     /// The parties of a convention as the computation sees them.
@@ -25,7 +26,7 @@ extension Registry {
     }
 
     /// `POST /v1/governance/simulate`: the same figures for any parties, storing nothing.
-    public func simulate(_ body: JSONObject, cancellation: Cancellation = .never) throws -> JSONObject {
+    public func simulate(_ body: JSONObject, cancellation: Cancellation = .never) throws -> DecisionRightsAnswer {
         var reader = FieldReader(body, allowed: ["governance", "parties"])
         let governance = reader.object("governance", required: true) ?? [:]
         var holders: [DecisionRights.Holder] = []
