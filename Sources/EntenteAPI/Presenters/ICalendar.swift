@@ -20,12 +20,12 @@ enum ICalendar {
             // Stable per meeting: a calendar that imports the feed again updates the event.
             "UID:\(meeting.id)@entente",
             "DTSTAMP:\(dateTime(meeting.updatedAt))",
-            "DTSTART:\(dateTime(meeting.startsAt))",
+            "DTSTART:\(dateTime(meeting.details.startsAt))",
         ]
-        if let endsAt = meeting.endsAt { lines.append("DTEND:\(dateTime(endsAt))") }
-        lines.append("SUMMARY:\(text(meeting.title))")
-        if let location = meeting.location { lines.append("LOCATION:\(text(location))") }
-        if let url = meeting.onlineURL { lines.append("URL:\(url)") }
+        if let endsAt = meeting.details.endsAt { lines.append("DTEND:\(dateTime(endsAt))") }
+        lines.append("SUMMARY:\(text(meeting.details.title))")
+        if let location = meeting.details.location { lines.append("LOCATION:\(text(location))") }
+        if let url = meeting.details.onlineURL { lines.append("URL:\(url)") }
         if !meeting.agenda.isEmpty {
             lines.append("DESCRIPTION:" + text(meeting.agenda.map { "\($0.number). \($0.title)" }.joined(separator: "\n")))
         }

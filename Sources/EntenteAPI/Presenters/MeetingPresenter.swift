@@ -11,9 +11,9 @@ enum MeetingPresenter {
     /// objection deadline read `approved`.
     static func json(_ meeting: Meeting, now: Instant) -> JSONObject {
         [
-            "id": .string(meeting.id), "convention_id": .string(meeting.conventionID), "title": .string(meeting.title),
-            "kind": .string(meeting.kind), "starts_at": .string(meeting.startsAt), "ends_at": meeting.endsAt.json,
-            "location": meeting.location.json, "online_url": meeting.onlineURL.json, "status": .string(meeting.status.rawValue),
+            "id": .string(meeting.id), "convention_id": .string(meeting.conventionID), "title": .string(meeting.details.title),
+            "kind": .string(meeting.details.kind), "starts_at": .string(meeting.details.startsAt), "ends_at": meeting.details.endsAt.json,
+            "location": meeting.details.location.json, "online_url": meeting.details.onlineURL.json, "status": .string(meeting.status.rawValue),
             "agenda": .array(meeting.agenda.map { item in
                 .object(["number": .int(Int64(item.number)), "title": .string(item.title), "decision_id": item.decisionID.json])
             }),

@@ -51,12 +51,8 @@ public struct Meeting: Sendable {
 
     public let id: String
     public let conventionID: String
-    public var title: String
-    public var kind: String
-    public var startsAt: String
-    public var endsAt: String?
-    public var location: String?
-    public var onlineURL: String?
+    /// Title, kind, when and where: what a PATCH may change.
+    public var details: MeetingDetails
     public var status: MeetingStatus
     public var agenda: [AgendaItem]
     public var attendance: [Attendance]
@@ -69,8 +65,9 @@ public struct Meeting: Sendable {
     /// The stored document, with the minutes' stored status.
     var document: JSONObject {
         [
-            "id": .string(id), "convention_id": .string(conventionID), "title": .string(title), "kind": .string(kind),
-            "starts_at": .string(startsAt), "ends_at": endsAt.json, "location": location.json, "online_url": onlineURL.json,
+            "id": .string(id), "convention_id": .string(conventionID), "title": .string(details.title), "kind": .string(details.kind),
+            "starts_at": .string(details.startsAt), "ends_at": details.endsAt.json, "location": details.location.json,
+            "online_url": details.onlineURL.json,
             "status": .string(status.rawValue),
             "agenda": .array(agenda.map { .object(["number": .int(Int64($0.number)), "title": .string($0.title), "decision_id": $0.decisionID.json]) }),
             "attendance": .array(attendance.map { .object(["partner_id": .string($0.partnerID), "person_id": $0.personID.json, "present": .bool($0.present)]) }),
@@ -91,12 +88,7 @@ public struct Meeting: Sendable {
     init(id: String, conventionID: String, details: MeetingDetails, agenda: [AgendaItem], at: Instant) {
         self.id = id
         self.conventionID = conventionID
-        self.title = details.title
-        self.kind = details.kind
-        self.startsAt = details.startsAt
-        self.endsAt = details.endsAt
-        self.location = details.location
-        self.onlineURL = details.onlineURL
+        self.details = details
         self.status = .scheduled
         self.agenda = agenda
         self.attendance = []
@@ -111,12 +103,9 @@ public struct Meeting: Sendable {
         let stored = try StoredRecord(documentIn: row, table: "meetings")
         id = try stored.string("id")
         conventionID = try stored.string("convention_id")
-        title = try stored.string("title")
-        kind = try stored.string("kind")
-        startsAt = try stored.string("starts_at")
-        endsAt = try stored.optionalString("ends_at")
-        location = try stored.optionalString("location")
-        onlineURL = try stored.optionalString("online_url")
+        details = MeetingDetails(
+            title: try stored.string("title"), kind: try stored.string("kind"), startsAt: try stored.string("starts_at"),
+            endsAt: try stored.optionalString("ends_at"), location: try stored.optionalString("location"), onlineURL: try stored.optionalString("online_url"))
         status = try stored.value("status")
         agenda = try stored.records("agenda").map { item throws(CorruptRecord) in
             AgendaItem(number: Int(try item.int("number")), title: try item.string("title"), decisionID: try item.optionalString("decision_id"))
@@ -145,24 +134,24 @@ public struct Meeting: Sendable {
 }
 
 /// The fields of a meeting that a creation or a PATCH sets.
-struct MeetingDetails {
-    var title: String
-    var kind: String
-    var startsAt: String
-    var endsAt: String?
-    var location: String?
-    var onlineURL: String?
+public struct MeetingDetails: Sendable {
+    public var title: String
+    public var kind: String
+    /// RFC 3339 UTC instants.
+    public var startsAt: String
+    public var endsAt: String?
+    public var location: String?
+    public var onlineURL: String?
 
     static let fields = ["title", "kind", "starts_at", "ends_at", "location", "online_url"]
 
-    /// A meeting's current details, the base a PATCH applies to.
-    init(_ meeting: Meeting) {
-        title = meeting.title
-        kind = meeting.kind
-        startsAt = meeting.startsAt
-        endsAt = meeting.endsAt
-        location = meeting.location
-        onlineURL = meeting.onlineURL
+    init(title: String, kind: String, startsAt: String, endsAt: String?, location: String?, onlineURL: String?) {
+        self.title = title
+        self.kind = kind
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.location = location
+        self.onlineURL = onlineURL
     }
 
     /// Reads the fields present in `fields` over `base` (a creation starts

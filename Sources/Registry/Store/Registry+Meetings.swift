@@ -84,14 +84,13 @@ extension Registry {
         try changeMeeting(id, ifMatch: ifMatch, change: change) { meeting, convention, db, audit in
             guard meeting.status == .scheduled else { throw RegistryError.invalidTransition("Only a scheduled meeting can be changed.") }
             var reader = FieldReader(fields, allowed: MeetingDetails.fields)
-            let before = MeetingDetails(meeting)
-            let details = MeetingDetails(fields, over: before, reader: &reader)
+            let details = MeetingDetails(fields, over: meeting.details, reader: &reader)
             try reader.check()
-            if details.startsAt != meeting.startsAt { try checkNotice(details.startsAt, governance: convention.governance, now: change.at) }
-            meeting.apply(details)
+            if details.startsAt != meeting.details.startsAt { try checkNotice(details.startsAt, governance: convention.governance, now: change.at) }
+            meeting.details = details
             let changed = MeetingDetails.fields.filter { fields.keys.contains($0) }
             try audit.record("meeting.changed", entityType: "meeting", entityID: id,
-                             changes: ["fields": .array(changed.map(JSON.string)), "starts_at": .string(meeting.startsAt)],
+                             changes: ["fields": .array(changed.map(JSON.string)), "starts_at": .string(meeting.details.startsAt)],
                              partners: convention.partnerIDs)
         }
     }
@@ -108,8 +107,8 @@ extension Registry {
     public func holdMeeting(_ id: String, ifMatch: Int?, change: ChangeContext) throws -> Meeting {
         try changeMeeting(id, ifMatch: ifMatch, change: change) { meeting, convention, _, audit in
             guard meeting.status.canMove(to: .held) else { throw RegistryError.invalidTransition("Only a scheduled meeting can be held.") }
-            guard meeting.startsAt <= change.at.timestamp else {
-                throw RegistryError.invalidTransition("The meeting starts at \(meeting.startsAt); it cannot be held before.")
+            guard meeting.details.startsAt <= change.at.timestamp else {
+                throw RegistryError.invalidTransition("The meeting starts at \(meeting.details.startsAt); it cannot be held before.")
             }
             meeting.status = .held
             try audit.record("meeting.held", entityType: "meeting", entityID: id, changes: ["status": "held"], partners: convention.partnerIDs)
@@ -189,29 +188,18 @@ extension Registry {
             try db.run("""
                 INSERT INTO meetings (id, convention_id, status, starts_at, minutes_status, objection_deadline, document, created_at, updated_at, version)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [meeting.id, meeting.conventionID, meeting.status.rawValue, meeting.startsAt, minutesStatus, deadline, document,
+                """, [meeting.id, meeting.conventionID, meeting.status.rawValue, meeting.details.startsAt, minutesStatus, deadline, document,
                       meeting.createdAt, meeting.updatedAt, meeting.version])
         } else {
             try db.run("""
                 UPDATE meetings SET status = ?, starts_at = ?, minutes_status = ?, objection_deadline = ?, document = ?, updated_at = ?, version = ?
                 WHERE id = ?
-                """, [meeting.status.rawValue, meeting.startsAt, minutesStatus, deadline, document, meeting.updatedAt, meeting.version, meeting.id])
+                """, [meeting.status.rawValue, meeting.details.startsAt, minutesStatus, deadline, document, meeting.updatedAt, meeting.version, meeting.id])
         }
         try db.run("DELETE FROM meeting_attendees WHERE meeting_id = ?", [meeting.id])
         for entry in meeting.attendance {
             guard let personID = entry.personID else { continue }
             try db.run("INSERT INTO meeting_attendees (meeting_id, partner_id, person_id) VALUES (?, ?, ?)", [meeting.id, entry.partnerID, personID])
         }
-    }
-}
-
-extension Meeting {
-    mutating func apply(_ details: MeetingDetails) {
-        title = details.title
-        kind = details.kind
-        startsAt = details.startsAt
-        endsAt = details.endsAt
-        location = details.location
-        onlineURL = details.onlineURL
     }
 }

@@ -24,12 +24,7 @@ extension Registry {
                 }
             }
             let entry = Meeting.Attendance(partnerID: partnerID, personID: personID, present: present!)
-            if let index = meeting.attendance.firstIndex(where: { $0.partnerID == partnerID }) {
-                meeting.attendance[index] = entry
-            } else {
-                meeting.attendance.append(entry)
-                created = true
-            }
+            created = meeting.attendance.replaceOrAppend(entry) { $0.partnerID == partnerID }
             try audit.record("meeting.changed", entityType: "meeting", entityID: id,
                              changes: ["attendance": ["partner_id": .string(partnerID), "person_id": personID.json, "present": .bool(present!)]],
                              partners: convention.partnerIDs)
@@ -72,12 +67,7 @@ extension Registry {
                 throw RegistryError.conflict("Partner \(holder) already holds \(limit) proxies (max_proxies_per_holder).")
             }
             let proxy = Meeting.Proxy(grantorPartnerID: grantor, holderPartnerID: holder, grantedAt: change.at.timestamp)
-            if let index = meeting.proxies.firstIndex(where: { $0.grantorPartnerID == grantor }) {
-                meeting.proxies[index] = proxy
-            } else {
-                meeting.proxies.append(proxy)
-                created = true
-            }
+            created = meeting.proxies.replaceOrAppend(proxy) { $0.grantorPartnerID == grantor }
             try audit.record("proxy.granted", entityType: "meeting", entityID: id,
                              changes: ["grantor_partner_id": .string(grantor), "holder_partner_id": .string(holder)], partners: convention.partnerIDs)
         }
