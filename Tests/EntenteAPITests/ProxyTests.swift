@@ -16,9 +16,12 @@ final class ProxyTests: XCTestCase {
         let changed = try world.api.put("/v1/meetings/\(id)/proxies/\(world.c)", ["holder_partner_id": .string(world.b)])
         XCTAssertEqual(changed.status, 200, changed.text)
         XCTAssertEqual(changed.json?["proxies"]?.arrayValue?.map { $0["holder_partner_id"] }, [.string(world.b)])
-        let revoked = try world.api.delete("/v1/meetings/\(id)/proxies/\(world.c)")
-        XCTAssertEqual(revoked.status, 200, revoked.text)
-        XCTAssertEqual(revoked.json?["proxies"], [])
+        let revoked = try world.api.delete("/v1/meetings/\(id)/proxies/\(world.c)", headers: [("If-Match", "\"3\"")])
+        XCTAssertEqual(revoked.status, 204, revoked.text)
+        XCTAssertEqual(revoked.body, [])
+        let after = try world.api.get("/v1/meetings/\(id)")
+        XCTAssertEqual(after.json?["proxies"], [])
+        XCTAssertEqual(after.json?["version"], 4)
         XCTAssertEqual(try world.api.delete("/v1/meetings/\(id)/proxies/\(world.c)").status, 404, "nothing left to revoke")
         XCTAssertEqual(try world.live.events("proxy.granted").count, 2)
         XCTAssertEqual(try world.live.events("proxy.revoked").count, 1)
@@ -49,7 +52,7 @@ final class ProxyTests: XCTestCase {
         // A defaulting party neither gives nor holds one.
         XCTAssertEqual(try world.api.post("/v1/conventions/\(world.convention)/parties/\(world.b)/default", ["reason": "Apport non versé"]).status, 200)
         XCTAssertEqual(try world.api.put("/v1/meetings/\(id)/proxies/\(world.b)", ["holder_partner_id": .string(world.c)]).status, 409)
-        XCTAssertEqual(try world.api.delete("/v1/meetings/\(id)/proxies/\(world.c)").status, 200)
+        XCTAssertEqual(try world.api.delete("/v1/meetings/\(id)/proxies/\(world.c)").status, 204)
         XCTAssertEqual(try world.api.put("/v1/meetings/\(id)/proxies/\(world.c)", ["holder_partner_id": .string(world.b)]).status, 409)
 
         // A partner key grants and revokes for its own partner only.
@@ -112,7 +115,7 @@ final class ProxyTests: XCTestCase {
         // Proxies of a meeting do not reach decisions outside it.
         XCTAssertEqual(try keyA.post("/v1/decisions/\(world.openDecision)/votes", ["partner_id": .string(world.c), "choice": "yes"]).status, 403)
         // A revoked proxy no longer lets the holder vote.
-        XCTAssertEqual(try world.api.delete("/v1/meetings/\(meeting)/proxies/\(world.c)").status, 200)
+        XCTAssertEqual(try world.api.delete("/v1/meetings/\(meeting)/proxies/\(world.c)").status, 204)
         XCTAssertEqual(try keyA.post("/v1/decisions/\(decision)/votes", ["partner_id": .string(world.c), "choice": "yes"]).status, 403)
     }
 

@@ -60,9 +60,11 @@ extension EntenteAPI {
                 ifMatch: try context.ifMatch(), actingFor: context.principal?.partnerID, change: context.change)
             return meetingResponse(meeting, context: context, status: created ? 201 : 200)
         }
+        // A delete answers 204 (API.md §1).
         table.add("DELETE", "/v1/meetings/{id}/proxies/{grantor}", .partnerAction, resource: .meeting) { api, context in
-            meetingResponse(try api.registry.revokeProxy(meeting: context.parameter("id"), grantor: context.parameter("grantor"), ifMatch: try context.ifMatch(),
-                                                         actingFor: context.principal?.partnerID, change: context.change), context: context)
+            try api.registry.revokeProxy(meeting: context.parameter("id"), grantor: context.parameter("grantor"), ifMatch: try context.ifMatch(),
+                                         actingFor: context.principal?.partnerID, change: context.change)
+            return Responses.noContent()
         }
         table.add("GET", "/v1/meetings/{id}/decision-rights", .read, heavy: true) { api, context in
             Responses.json(.object(DecisionRightsPresenter.json(try api.registry.decisionRights(meeting: context.parameter("id"), scope: context.scope,

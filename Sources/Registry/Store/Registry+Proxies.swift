@@ -75,6 +75,7 @@ extension Registry {
     }
 
     /// The grantor (its key, or an editor) takes its proxy back.
+    @discardableResult
     public func revokeProxy(meeting id: String, grantor: String, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Meeting {
         try Self.checkActing(actingFor, for: grantor)
         return try changeMeeting(id, ifMatch: ifMatch, scope: actingFor.map(Scope.partner) ?? .everything, change: change) { meeting, convention, _, audit in
