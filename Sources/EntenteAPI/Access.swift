@@ -24,22 +24,3 @@ enum Access: Sendable, Equatable {
         }
     }
 }
-
-/// The resource a route's `{id}` names, so a refused partner key learns
-/// nothing: out of its scope the answer is 404, inside it 403.
-enum ScopedResource: Sendable {
-    case project, convention, decision, indicator, person, obligation, breachNotice, meeting
-
-    func isVisible(_ id: String, scope: Scope, registry: Registry) -> Bool {
-        switch self {
-        case .project: registry.isVisible(project: id, scope: scope)
-        case .convention: registry.isVisible(convention: id, scope: scope)
-        case .decision: registry.isVisible(decision: id, scope: scope)
-        case .indicator: registry.isVisible(indicator: id, scope: scope)
-        case .person: registry.isVisible(person: id, scope: scope)
-        case .obligation: registry.isVisible(obligation: id, scope: scope)
-        case .breachNotice: registry.isVisible(breachNotice: id, scope: scope)
-        case .meeting: registry.isVisible(meeting: id, scope: scope)
-        }
-    }
-}

@@ -1,4 +1,5 @@
 import HTTPServer
+import Registry
 
 /// A route's handler and what it requires of the caller.
 struct Endpoint: Sendable {

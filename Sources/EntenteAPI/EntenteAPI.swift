@@ -119,7 +119,7 @@ public final class EntenteAPI: HTTPResponder {
     private func authorize(_ principal: Principal, endpoint: Endpoint, parameters: [String: String]) throws(APIError) {
         guard !endpoint.access.allows(principal.role) else { return }
         if let resource = endpoint.resource, let id = parameters["id"],
-           !resource.isVisible(id, scope: principal.scope, registry: registry) {
+           !registry.isVisible(resource, id: id, scope: principal.scope) {
             throw .notFound("No such resource.")
         }
         throw .forbidden("The \(principal.role.rawValue) role may not do this.")

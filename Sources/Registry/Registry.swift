@@ -87,6 +87,11 @@ public enum Scope: Sendable, Equatable {
     case everything
     case partner(String)
 
+    /// The scope of a caller acting for `partnerID` (a partner key), or of one acting for nobody in particular.
+    init(actingFor partnerID: String?) {
+        self = partnerID.map(Scope.partner) ?? .everything
+    }
+
     var partnerID: String? {
         if case .partner(let id) = self { return id }
         return nil

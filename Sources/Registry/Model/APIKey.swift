@@ -21,7 +21,7 @@ public struct Principal: Sendable, Equatable {
 
     /// The world this principal may read.
     public var scope: Scope {
-        partnerID.map(Scope.partner) ?? .everything
+        Scope(actingFor: partnerID)
     }
 }
 

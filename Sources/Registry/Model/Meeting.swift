@@ -62,6 +62,15 @@ public struct Meeting: Sendable {
     public var updatedAt: String
     public var version: Int
 
+    /// The meeting with `defaulting` parties set aside: a scheduled meeting
+    /// has lost the proxies they gave or held.
+    func current(defaulting: Set<String>) -> Meeting {
+        guard status == .scheduled, !defaulting.isEmpty else { return self }
+        var current = self
+        current.proxies.removeAll { defaulting.contains($0.grantorPartnerID) || defaulting.contains($0.holderPartnerID) }
+        return current
+    }
+
     /// The stored document, with the minutes' stored status.
     var document: JSONObject {
         [

@@ -85,8 +85,10 @@ public enum GovernanceSettings {
         }
         let vetoes = reader.stringArray("veto_partner_ids", maxCount: FieldReader.maxObjectItems) ?? []
         var meetings = MeetingRules()
-        for (name, range) in MeetingRules.ranges {
-            if let value = reader.integer(name, minimum: Int64(range.lowerBound), maximum: Int64(range.upperBound)) { meetings[name] = Int(value) }
+        for field in MeetingRules.fields {
+            if let value = reader.integer(field.name, minimum: Int64(field.range.lowerBound), maximum: Int64(field.range.upperBound)) {
+                meetings[keyPath: field.path] = Int(value)
+            }
         }
         var colleges: [College] = []
         var collegesJSON: [JSON] = []

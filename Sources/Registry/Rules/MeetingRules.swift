@@ -13,38 +13,22 @@ public struct MeetingRules: Sendable, Equatable {
 
     public init() {}
 
-    /// Each field's name in `governance` and its allowed range.
-    static let ranges: [(name: String, range: ClosedRange<Int>)] = [
-        ("meeting_notice_days", 0...365), ("max_proxies_per_holder", 0...10), ("minutes_objection_days", 0...90),
-    ]
-
-    /// The field named `name` in `governance`.
-    subscript(name: String) -> Int {
-        get {
-            switch name {
-            case "meeting_notice_days": noticeDays
-            case "max_proxies_per_holder": maxProxiesPerHolder
-            default: minutesObjectionDays
-            }
-        }
-        set {
-            switch name {
-            case "meeting_notice_days": noticeDays = newValue
-            case "max_proxies_per_holder": maxProxiesPerHolder = newValue
-            default: minutesObjectionDays = newValue
-            }
-        }
+    /// Each field: its name in `governance`, its allowed range, where it goes.
+    /// (Computed: a stored static of key paths is not `Sendable`.)
+    static var fields: [(name: String, range: ClosedRange<Int>, path: WritableKeyPath<MeetingRules, Int>)] {
+        [("meeting_notice_days", 0...365, \.noticeDays), ("max_proxies_per_holder", 0...10, \.maxProxiesPerHolder),
+         ("minutes_objection_days", 0...90, \.minutesObjectionDays)]
     }
 
     /// The rules of a stored governance object (validated when written).
     init(governance: JSONObject) {
-        for (name, _) in Self.ranges {
-            if let value = governance[name]?.intValue { self[name] = Int(value) }
+        for field in Self.fields {
+            if let value = governance[field.name]?.intValue { self[keyPath: field.path] = Int(value) }
         }
     }
 
     /// The three fields as a normalized governance carries them.
     var json: JSONObject {
-        JSONObject(Self.ranges.map { ($0.name, JSON.int(Int64(self[$0.name]))) })
+        JSONObject(Self.fields.map { ($0.name, JSON.int(Int64(self[keyPath: $0.path]))) })
     }
 }

@@ -62,9 +62,7 @@ extension Registry {
     /// Newest first. Entries about API keys and webhooks are for admins only
     /// (`includeAdministration`), like the resources themselves.
     public func audit(_ filter: AuditFilter, scope: Scope, includeAdministration: Bool, page: PageRequest) throws -> Page<AuditEntry> {
-        try closeDueDecisions()
-        try approveDueMinutes()
-        try settleDueDates()
+        try recordWhatTimeMadeTrue()
         return try read { db in
             var query = ListQuery("SELECT * FROM audit")
             query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
@@ -80,9 +78,7 @@ extension Registry {
     /// Oldest first after `after`; the cursor never goes back to null, so a
     /// poller always has a place to resume.
     public func events(after: Int64, limit: Int, scope: Scope, includeAdministration: Bool) throws -> (entries: [AuditEntry], cursor: Int64) {
-        try closeDueDecisions()
-        try approveDueMinutes()
-        try settleDueDates()
+        try recordWhatTimeMadeTrue()
         return try read { db in
             var query = ListQuery("SELECT * FROM audit")
             query.filter(ScopeFilter.audit(scope, column: "audit.seq"))
@@ -92,5 +88,14 @@ extension Registry {
             let entries = try rows.prefix(limit).map { row throws in try AuditEntry(row: row) }
             return (Array(entries), entries.last?.seq ?? after)
         }
+    }
+
+    /// Records, before a feed is read, what reads already show because time
+    /// passed (decisions closed at `closes_at`, minutes approved, due dates),
+    /// so that a poller never sees a state whose event is still to come.
+    private func recordWhatTimeMadeTrue() throws {
+        try closeDueDecisions()
+        try approveDueMinutes()
+        try settleDueDates()
     }
 }

@@ -113,7 +113,7 @@ extension Registry {
         let request = try SignatureRequest(fields)
         let partnerID = request.partnerID
         var signer: (signatory: String, personID: String?)?
-        return try transition(id, toward: .inForce, ifMatch: ifMatch, change: change, scope: actingFor.map(Scope.partner) ?? .everything,
+        return try transition(id, toward: .inForce, ifMatch: ifMatch, change: change, scope: Scope(actingFor: actingFor),
                               refusal: { "Only a convention awaiting signatures can be signed (it is \($0.rawValue))." },
                               before: { convention, db in
                                   try Self.checkActing(actingFor, for: partnerID)

@@ -89,7 +89,7 @@ extension Registry {
         try reader.check()
         try closeIfDue(decisionIDs: [id])
         return try write(change) { db, audit in
-            var decision = try fetchDecision(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
+            var decision = try fetchDecision(id, scope: Scope(actingFor: actingFor), db: db)
             // At a meeting, the holder of a party's proxy casts that party's vote.
             let holder = try decision.meetingID.flatMap { meetingID in try proxyHolder(for: partnerID!, meeting: meetingID, db: db) }
             if let actingFor, actingFor != partnerID!, actingFor != holder {

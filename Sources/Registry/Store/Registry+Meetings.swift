@@ -75,7 +75,13 @@ extension Registry {
             if let from = filter.from { query.filter("starts_at >= ?", from) }
             if let to = filter.to { query.filter("starts_at < ?", to) }
             let rows = try query.run(db, seqColumn: "seq", page: page)
-            return page.page(try rows.map { row throws in (try row.seq(), try current(try Meeting(row: row), db: db)) })
+            // One read of the defaulting parties per convention, not per meeting.
+            var defaulting: [String: Set<String>] = [:]
+            return page.page(try rows.map { row throws in
+                let meeting = try Meeting(row: row)
+                if defaulting[meeting.conventionID] == nil { defaulting[meeting.conventionID] = try defaultingParties(meeting.conventionID, db: db) }
+                return (try row.seq(), meeting.current(defaulting: defaulting[meeting.conventionID]!))
+            })
         }
     }
 
@@ -173,11 +179,7 @@ extension Registry {
     /// before the job records the default and removes them).
     func current(_ meeting: Meeting, db: Connection) throws -> Meeting {
         guard meeting.status == .scheduled, !meeting.proxies.isEmpty else { return meeting }
-        let defaulting = try defaultingParties(meeting.conventionID, db: db)
-        guard !defaulting.isEmpty else { return meeting }
-        var current = meeting
-        current.proxies.removeAll { defaulting.contains($0.grantorPartnerID) || defaulting.contains($0.holderPartnerID) }
-        return current
+        return meeting.current(defaulting: try defaultingParties(meeting.conventionID, db: db))
     }
 
     func saveMeeting(_ meeting: Meeting, db: Connection, inserting: Bool) throws {

@@ -48,7 +48,7 @@ extension Registry {
         let reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true, freeText: true)
         try reader.check()
         try Self.checkActing(actingFor, for: partnerID!)
-        return try changeMeeting(id, ifMatch: ifMatch, scope: actingFor.map(Scope.partner) ?? .everything, change: change) { meeting, convention, _, audit in
+        return try changeMeeting(id, ifMatch: ifMatch, scope: Scope(actingFor: actingFor), change: change) { meeting, convention, _, audit in
             guard convention.partnerIDs.contains(partnerID!) else {
                 throw RegistryError.conflict("Partner \(partnerID!) is not a party to convention \(convention.id).")
             }

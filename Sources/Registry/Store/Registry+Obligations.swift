@@ -64,7 +64,7 @@ extension Registry {
         if let evidence, !Partner.isWebURL(evidence) { reader.fail("evidence_url", "an http(s) URL") }
         try reader.check()
         return try write(change) { db, audit in
-            var obligation = try fetchObligation(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
+            var obligation = try fetchObligation(id, scope: Scope(actingFor: actingFor), db: db)
             try Self.checkActing(actingFor, for: obligation.partnerID)
             try checkVersion(ifMatch, current: obligation.version)
             guard obligation.status(on: change.at.date).canMove(to: .fulfilled) else {

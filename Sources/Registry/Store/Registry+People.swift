@@ -66,7 +66,7 @@ extension Registry {
     /// partners as they are, and must keep one to its own.
     public func updatePerson(_ id: String, patch: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Person {
         try write(change) { db, audit in
-            let current = try fetchPerson(id, scope: actingFor.map(Scope.partner) ?? .everything, db: db)
+            let current = try fetchPerson(id, scope: Scope(actingFor: actingFor), db: db)
             if let own = actingFor, !current.partnerIDs.contains(own) {
                 throw RegistryError.forbidden("A partner key changes only people affiliated to its own partner.")
             }

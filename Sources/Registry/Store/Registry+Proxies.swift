@@ -12,7 +12,7 @@ extension Registry {
         try reader.check()
         try Self.checkActing(actingFor, for: partnerID)
         var created = false
-        let meeting = try changeMeeting(id, ifMatch: ifMatch, scope: actingFor.map(Scope.partner) ?? .everything, change: change) { meeting, convention, db, audit in
+        let meeting = try changeMeeting(id, ifMatch: ifMatch, scope: Scope(actingFor: actingFor), change: change) { meeting, convention, db, audit in
             guard meeting.status != .cancelled else { throw RegistryError.invalidTransition("A cancelled meeting has no attendance.") }
             guard convention.partnerIDs.contains(partnerID) else {
                 throw RegistryError.conflict("Partner \(partnerID) is not a party to convention \(convention.id).")
@@ -43,7 +43,7 @@ extension Registry {
         let holder = holderField!
         try Self.checkActing(actingFor, for: grantor)
         var created = false
-        let meeting = try changeMeeting(id, ifMatch: ifMatch, scope: actingFor.map(Scope.partner) ?? .everything, change: change) { meeting, convention, db, audit in
+        let meeting = try changeMeeting(id, ifMatch: ifMatch, scope: Scope(actingFor: actingFor), change: change) { meeting, convention, db, audit in
             guard meeting.status != .cancelled else { throw RegistryError.invalidTransition("A cancelled meeting takes no proxies.") }
             for party in [grantor, holder] where !convention.partnerIDs.contains(party) {
                 throw RegistryError.conflict("Partner \(party) is not a party to convention \(convention.id).")
@@ -78,7 +78,7 @@ extension Registry {
     @discardableResult
     public func revokeProxy(meeting id: String, grantor: String, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Meeting {
         try Self.checkActing(actingFor, for: grantor)
-        return try changeMeeting(id, ifMatch: ifMatch, scope: actingFor.map(Scope.partner) ?? .everything, change: change) { meeting, convention, _, audit in
+        return try changeMeeting(id, ifMatch: ifMatch, scope: Scope(actingFor: actingFor), change: change) { meeting, convention, _, audit in
             guard let index = meeting.proxies.firstIndex(where: { $0.grantorPartnerID == grantor }) else {
                 throw RegistryError.notFound("Partner \(grantor) gave no proxy for meeting \(id).")
             }

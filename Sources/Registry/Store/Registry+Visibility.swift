@@ -1,40 +1,30 @@
 import SQLite
 
+/// A resource a route names by `{id}`, so a refused partner key learns
+/// nothing: out of its scope the answer is 404, inside it 403.
+public enum ScopedResource: Sendable {
+    case project, convention, decision, indicator, person, obligation, breachNotice, meeting
+
+    /// The table holding it, and its scope condition.
+    fileprivate var lookup: (table: String, condition: (Scope) -> ScopeFilter.Condition?) {
+        switch self {
+        case .project: ("projects", { ScopeFilter.project($0, column: "projects.id") })
+        case .convention: ("conventions", { ScopeFilter.convention($0, column: "conventions.id") })
+        case .decision: ("decisions", { ScopeFilter.convention($0, column: "decisions.convention_id") })
+        case .indicator: ("indicators", { ScopeFilter.project($0, column: "indicators.project_id") })
+        case .person: ("people", { ScopeFilter.person($0, column: "people.id") })
+        case .obligation: ("obligations", { ScopeFilter.convention($0, column: "obligations.convention_id") })
+        case .breachNotice: ("breach_notices", { ScopeFilter.convention($0, column: "breach_notices.convention_id") })
+        case .meeting: ("meetings", { ScopeFilter.convention($0, column: "meetings.convention_id") })
+        }
+    }
+}
+
 extension Registry {
-    /// Whether the project exists and lies in `scope`.
-    public func isVisible(project id: String, scope: Scope) -> Bool {
-        exists("SELECT 1 FROM projects p WHERE p.id = ?", id, ScopeFilter.project(scope, column: "p.id"))
-    }
-
-    public func isVisible(convention id: String, scope: Scope) -> Bool {
-        exists("SELECT 1 FROM conventions c WHERE c.id = ?", id, ScopeFilter.convention(scope, column: "c.id"))
-    }
-
-    public func isVisible(decision id: String, scope: Scope) -> Bool {
-        exists("SELECT 1 FROM decisions d WHERE d.id = ?", id, ScopeFilter.convention(scope, column: "d.convention_id"))
-    }
-
-    public func isVisible(indicator id: String, scope: Scope) -> Bool {
-        exists("SELECT 1 FROM indicators i WHERE i.id = ?", id, ScopeFilter.project(scope, column: "i.project_id"))
-    }
-
-    public func isVisible(person id: String, scope: Scope) -> Bool {
-        exists("SELECT 1 FROM people WHERE people.id = ?", id, ScopeFilter.person(scope, column: "people.id"))
-    }
-
-    public func isVisible(obligation id: String, scope: Scope) -> Bool {
-        exists("SELECT 1 FROM obligations o WHERE o.id = ?", id, ScopeFilter.convention(scope, column: "o.convention_id"))
-    }
-
-    public func isVisible(breachNotice id: String, scope: Scope) -> Bool {
-        exists("SELECT 1 FROM breach_notices b WHERE b.id = ?", id, ScopeFilter.convention(scope, column: "b.convention_id"))
-    }
-
-    public func isVisible(meeting id: String, scope: Scope) -> Bool {
-        exists("SELECT 1 FROM meetings m WHERE m.id = ?", id, ScopeFilter.convention(scope, column: "m.convention_id"))
-    }
-
-    private func exists(_ sql: String, _ id: String, _ condition: ScopeFilter.Condition?) -> Bool {
-        ((try? read { db in try db.queryOne(sql, [id], scopedBy: condition) }) ?? nil) != nil
+    /// Whether the resource exists and lies in `scope`.
+    public func isVisible(_ resource: ScopedResource, id: String, scope: Scope) -> Bool {
+        let (table, condition) = resource.lookup
+        let row = try? read { db in try db.queryOne("SELECT 1 FROM \(table) WHERE \(table).id = ?", [id], scopedBy: condition(scope)) }
+        return (row ?? nil) != nil
     }
 }
