@@ -8,17 +8,30 @@ struct Endpoint: Sendable {
     let access: Access
     /// What `{id}` names, for the 404-or-403 rule of refused partner keys.
     let resource: ScopedResource?
-    /// Long computation (power indices): run in the governance lane, not on a request worker.
-    let heavy: Bool
+    /// Where the handler runs.
+    let lane: Lane
     let handler: Handler
+
+    /// The thread a route's handler runs on.
+    enum Lane: Sendable {
+        /// On the event loop, answered as soon as it is parsed: for handlers
+        /// that answer from memory in microseconds (no database, no file, no
+        /// lock, no work that grows with the data), so they cannot stall the
+        /// other connections. It spares the hand-off to a worker and back.
+        case eventLoop
+        /// On a request worker, free to block on the database.
+        case worker
+        /// Long computation (power indices): in the governance lane, so it never holds a request worker.
+        case governance
+    }
 }
 
 /// Collects routes; each `Routes` file adds its own.
 struct RouteTable {
     private(set) var router = Router<Endpoint>()
 
-    mutating func add(_ method: String, _ path: String, _ access: Access, resource: ScopedResource? = nil, heavy: Bool = false,
+    mutating func add(_ method: String, _ path: String, _ access: Access, resource: ScopedResource? = nil, lane: Endpoint.Lane = .worker,
                       _ handler: @escaping Endpoint.Handler) {
-        router.add(method, path, Endpoint(access: access, resource: resource, heavy: heavy, handler: handler))
+        router.add(method, path, Endpoint(access: access, resource: resource, lane: lane, handler: handler))
     }
 }

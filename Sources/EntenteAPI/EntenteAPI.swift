@@ -40,7 +40,10 @@ public final class EntenteAPI: HTTPResponder {
     }
 
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        let match = routes.router.match(method: request.method, path: request.path)
+        respond(to: request, matched: routes.router.match(method: request.method, path: request.path))
+    }
+
+    private func respond(to request: HTTPRequest, matched match: Router<Endpoint>.Match) -> HTTPResponse {
         if case .found = match {} else if request.path.hasPrefix("/v1/") {
             // Under /v1 a caller without a valid token learns nothing, not even which paths exist.
             do { _ = try authenticator.authenticate(request) } catch { return error.response }
@@ -60,13 +63,23 @@ public final class EntenteAPI: HTTPResponder {
         }
     }
 
-    /// Heavy endpoints are authenticated here, then run in the governance
+    /// Routes of the event-loop lane (`/healthz`, `/openapi.yaml`) are answered at once.
+    public func respondOnEventLoop(to request: HTTPRequest) -> HTTPResponse? {
+        guard case .found(let endpoint, let parameters, let template) = routes.router.match(method: request.method, path: request.path),
+              endpoint.lane == .eventLoop
+        else { return nil }
+        var response = serve(request, endpoint: endpoint, parameters: parameters)
+        response.route = template
+        return response
+    }
+
+    /// Governance-lane endpoints are authenticated here, then run in the governance
     /// lane, which answers through `completion`; every other request is
     /// answered on the calling worker.
     public func respond(to request: HTTPRequest, completion: @escaping @Sendable (HTTPResponse) -> Void) {
-        guard case .found(let endpoint, let parameters, let template) = routes.router.match(method: request.method, path: request.path),
-              endpoint.heavy
-        else { return completion(respond(to: request)) }
+        let match = routes.router.match(method: request.method, path: request.path)
+        guard case .found(let endpoint, let parameters, let template) = match, endpoint.lane == .governance
+        else { return completion(respond(to: request, matched: match)) }
         let caller: Principal
         do {
             caller = try authenticator.authenticate(request)

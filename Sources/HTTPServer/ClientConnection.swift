@@ -16,6 +16,8 @@ final class ClientConnection {
     /// Edge-triggered readiness, remembered until a call hits EAGAIN.
     var readable = false
     var writable = true
+    /// The peer hung up (or the socket failed): its end of stream is waiting to be read.
+    var hungUp = false
     /// Its phase, the peer's side and its timer.
     var state: ConnectionState
 
@@ -38,6 +40,11 @@ final class ClientConnection {
             let count = recv(fd, scratch.baseAddress, scratch.count, 0)
             if count > 0 {
                 parser.append(UnsafeRawBufferPointer(rebasing: scratch[0..<count]))
+                // A short read emptied the socket, and with edge-triggered epoll
+                // new bytes bring a new event: reading again now would only get
+                // EAGAIN, one wasted system call per request. After a hang-up the
+                // end of stream must still be read, since no new event announces it.
+                if count < scratch.count && !hungUp { readable = false }
                 return .bytes
             }
             if count == 0 { return .endOfStream }

@@ -72,6 +72,7 @@ final class EventLoop {
                         connection.readable = true
                     }
                     if event.events & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0 {
+                        connection.hungUp = true
                         // Gone while its request is with a handler: long work may stop.
                         connection.state.client?.markGone()
                     }
@@ -156,39 +157,56 @@ final class EventLoop {
 
     // MARK: - Reading, parsing, writing
 
-    /// Moves a connection forward as far as it can go without blocking.
+    /// Moves a connection forward as far as it can go without blocking:
+    /// writes what is pending, then reads and answers requests until one goes
+    /// to a worker or the socket has nothing more.
     private func service(_ connection: ClientConnection) {
-        if connection.hasPendingOutput {
-            guard connection.writable else { return }
-            guard connection.flush() else { return closeConnection(connection) }
-            if connection.hasPendingOutput { return }
+        while true {
+            if connection.hasPendingOutput {
+                guard connection.writable else { return }
+                guard connection.flush() else { return closeConnection(connection) }
+                if connection.hasPendingOutput { return }
+            }
+            switch connection.state.afterOutputWritten() {
+            case .waitForHandler: return
+            case .close: return closeConnection(connection)
+            case .parse: break
+            }
+            guard let answer = readAndDispatch(connection) else { return }
+            connection.queue(answer.bytes)
+            connection.state.responded(now: MonotonicClock.now(), close: answer.close || draining, hasBufferedBytes: connection.parser.bufferedByteCount > 0)
         }
-        switch connection.state.afterOutputWritten() {
-        case .waitForHandler: return
-        case .close: return closeConnection(connection)
-        case .parse: break
-        }
+    }
 
+    /// Parses the next request, reading as needed, and dispatches it: its
+    /// answer when the responder gave it on the spot; nil when it went to a
+    /// worker, when the socket ran dry, or when the connection failed or closed.
+    private func readAndDispatch(_ connection: ClientConnection) -> RequestDispatcher.Answer? {
         while true {
             let event: RequestParser.Event
             do {
                 event = try connection.parser.next()
             } catch {
-                return fail(connection, with: error)
+                fail(connection, with: error)
+                return nil
             }
             switch event {
             case .request(var request):
                 request.clientAddress = connection.clientAddress
                 connection.state.requestDispatched(client: request.client)
-                dispatcher.dispatch(request, connection: connection.id)
-                return
+                return dispatcher.dispatch(request, connection: connection.id)
             case .continueExpected:
                 connection.queue(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
-                guard connection.flush() else { return closeConnection(connection) }
+                guard connection.flush() else {
+                    closeConnection(connection)
+                    return nil
+                }
             case .needMoreData:
                 switch connection.state.needMoreData(readable: connection.readable) {
-                case .close: return closeConnection(connection)
-                case .waitForReadable: return
+                case .close:
+                    closeConnection(connection)
+                    return nil
+                case .waitForReadable: return nil
                 case .read: break
                 }
                 let wasMidRequest = connection.parser.isMidRequest
@@ -197,11 +215,12 @@ final class EventLoop {
                     connection.state.bytesRead(now: MonotonicClock.now(), wasMidRequest: wasMidRequest, readingBody: connection.parser.isReadingBody)
                 case .wouldBlock:
                     connection.readable = false
-                    return
+                    return nil
                 case .endOfStream:
                     connection.state.peerClosedItsSide()
                 case .failed:
-                    return closeConnection(connection)
+                    closeConnection(connection)
+                    return nil
                 }
             }
         }

@@ -1,7 +1,8 @@
 import Timekeeping
 
-/// Runs complete requests through the responder on the worker pool and posts
-/// the serialized answers back to the event loop.
+/// Answers complete requests: on the event loop when the responder can answer
+/// at once, otherwise through the responder on the worker pool, posting the
+/// serialized answer back to the event loop.
 struct RequestDispatcher: Sendable {
     let responder: any HTTPResponder
     let observer: any HTTPServerObserver
@@ -9,22 +10,41 @@ struct RequestDispatcher: Sendable {
     let mailbox: Mailbox
     let state: ServerState
 
-    func dispatch(_ request: HTTPRequest, connection id: UInt64) {
+    /// A request's answer as the event loop writes it.
+    struct Answer {
+        let bytes: [UInt8]
+        let close: Bool
+    }
+
+    /// Called on the event loop: the answer when the responder gave it at
+    /// once, or nil when the request went to a worker (its answer comes
+    /// through the mailbox).
+    func dispatch(_ request: HTTPRequest, connection id: UInt64) -> Answer? {
+        let started = MonotonicClock.now()
+        var request = request
+        request.requestID = RequestID.resolve(request.headers["X-Request-Id"])
+        if let response = responder.respondOnEventLoop(to: request) {
+            return answer(request, with: response, started: started)
+        }
+        let answered = request
         pool.submit { [self] in
             let started = MonotonicClock.now()
-            var request = request
-            request.requestID = RequestID.resolve(request.headers["X-Request-Id"])
-            let answered = request
-            responder.respond(to: request) { response in
-                let keepAlive = answered.keepAlive && !state.isDraining
-                let bytes = ResponseSerializer.serialize(
-                    response, requestID: answered.requestID, keepAlive: keepAlive,
-                    headOnly: answered.method == "HEAD", http10KeepAlive: answered.version == .http1_0
-                )
-                mailbox.post(.responded(connection: id, bytes: bytes, close: !keepAlive))
-                record(method: answered.method, response: response, requestID: answered.requestID, started: started)
+            responder.respond(to: answered) { response in
+                let answer = answer(answered, with: response, started: started)
+                mailbox.post(.responded(connection: id, bytes: answer.bytes, close: answer.close))
             }
         }
+        return nil
+    }
+
+    private func answer(_ request: HTTPRequest, with response: HTTPResponse, started: UInt64) -> Answer {
+        let keepAlive = request.keepAlive && !state.isDraining
+        let bytes = ResponseSerializer.serialize(
+            response, requestID: request.requestID, keepAlive: keepAlive,
+            headOnly: request.method == "HEAD", http10KeepAlive: request.version == .http1_0
+        )
+        record(method: request.method, response: response, requestID: request.requestID, started: started)
+        return Answer(bytes: bytes, close: !keepAlive)
     }
 
     func record(method: String, response: HTTPResponse, requestID: String, started: UInt64) {

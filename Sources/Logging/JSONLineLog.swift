@@ -19,22 +19,31 @@ public struct JSONLineLog: Sendable {
     /// Writes `{"time": …, "level": …, "msg": …, fields…}`; field values are
     /// strings, integers, doubles, booleans or nil (null). Strings are escaped
     /// by the `JSON` module's writer, the one every JSON text of the service uses.
+    /// The line is built as bytes: the access log writes one per request.
     public func write(level: String = "info", _ message: String, _ fields: [(String, (any Sendable)?)] = []) {
-        var line = "{\"time\":\"\(WallClock.timestamp(milliseconds: true))\",\"level\":\(quoted(level)),\"msg\":\(quoted(message))"
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        line.append(contentsOf: #"{"time":""#.utf8)
+        line.append(contentsOf: WallClock.timestamp(milliseconds: true).utf8)
+        line.append(contentsOf: #"","level":"#.utf8)
+        JSON.string(level).write(to: &line)
+        line.append(contentsOf: #","msg":"#.utf8)
+        JSON.string(message).write(to: &line)
         for (key, value) in fields {
-            line += "," + quoted(key) + ":"
+            line.append(UInt8(ascii: ","))
+            JSON.string(key).write(to: &line)
+            line.append(UInt8(ascii: ":"))
             switch value {
-            case nil: line += "null"
-            case let v as String: line += quoted(v)
-            case let v as Int: line += String(v)
-            case let v as Double: line += v.isFinite ? String(v) : "null"
-            case let v as Bool: line += v ? "true" : "false"
-            case let v?: line += quoted(String(describing: v))
+            case nil: line.append(contentsOf: "null".utf8)
+            case let v as String: JSON.string(v).write(to: &line)
+            case let v as Int: line.append(contentsOf: String(v).utf8)
+            case let v as Double: line.append(contentsOf: (v.isFinite ? String(v) : "null").utf8)
+            case let v as Bool: line.append(contentsOf: (v ? "true" : "false").utf8)
+            case let v?: JSON.string(String(describing: v)).write(to: &line)
             }
         }
-        line += "}\n"
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
+        line.append(contentsOf: "}\n".utf8)
+        line.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
@@ -43,9 +52,5 @@ public struct JSONLineLog: Sendable {
                 offset += written
             }
         }
-    }
-
-    private func quoted(_ text: String) -> String {
-        JSON.string(text).serialized()
     }
 }

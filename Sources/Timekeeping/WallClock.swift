@@ -9,6 +9,13 @@ public enum WallClock {
         time(nil)
     }
 
+    /// Milliseconds since 1970.
+    public static func epochMilliseconds() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return ts.tv_sec * 1000 + ts.tv_nsec / 1_000_000
+    }
+
     /// Now as RFC 3339 UTC: `2026-11-27T10:15:00Z`, or with `.123` milliseconds.
     public static func timestamp(milliseconds: Bool = false) -> String {
         var ts = timespec()

@@ -5,12 +5,12 @@ import Registry
 
 extension EntenteAPI {
     static func addGovernanceRoutes(to table: inout RouteTable) {
-        table.add("GET", "/v1/conventions/{id}/decision-rights", .read, heavy: true) { api, context in
+        table.add("GET", "/v1/conventions/{id}/decision-rights", .read, lane: .governance) { api, context in
             Responses.json(.object(DecisionRightsPresenter.json(try api.registry.decisionRights(convention: context.parameter("id"), scope: context.scope,
                                                                                                  cancellation: context.cancellation))))
         }
         // A computation that stores nothing: any key may run it.
-        table.add("POST", "/v1/governance/simulate", .read, heavy: true) { api, context in
+        table.add("POST", "/v1/governance/simulate", .read, lane: .governance) { api, context in
             Responses.json(.object(DecisionRightsPresenter.json(try api.registry.simulate(try context.jsonBody(), cancellation: context.cancellation))))
         }
         table.add("POST", "/v1/conventions/{id}/decisions", .write, resource: .convention) { api, context in

@@ -66,7 +66,7 @@ extension EntenteAPI {
                                          actingFor: context.principal?.partnerID, change: context.change)
             return Responses.noContent()
         }
-        table.add("GET", "/v1/meetings/{id}/decision-rights", .read, heavy: true) { api, context in
+        table.add("GET", "/v1/meetings/{id}/decision-rights", .read, lane: .governance) { api, context in
             Responses.json(.object(DecisionRightsPresenter.json(try api.registry.decisionRights(meeting: context.parameter("id"), scope: context.scope,
                                                                                               cancellation: context.cancellation))))
         }

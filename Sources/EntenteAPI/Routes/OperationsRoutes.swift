@@ -3,9 +3,8 @@ import JSON
 
 extension EntenteAPI {
     static func addOperationsRoutes(to table: inout RouteTable) {
-        table.add("GET", "/healthz", .open) { _, _ in
-            Responses.json(["status": "ok"])
-        }
+        let healthy = Responses.json(["status": "ok"])
+        table.add("GET", "/healthz", .open, lane: .eventLoop) { _, _ in healthy }
         table.add("GET", "/readyz", .open) { api, _ in
             api.registry.isReady()
                 ? Responses.json(["status": "ok"])
@@ -15,7 +14,7 @@ extension EntenteAPI {
             HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]),
                          body: Array(api.metrics.render(database: api.registry.timings).utf8))
         }
-        table.add("GET", "/openapi.yaml", .open) { api, _ in
+        table.add("GET", "/openapi.yaml", .open, lane: .eventLoop) { api, _ in
             HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml; charset=utf-8")]), body: api.openAPIDocument)
         }
     }
