@@ -8,6 +8,14 @@ final class DigestTests: XCTestCase {
         XCTAssertEqual(SHA256.hexHash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
+    func testRandomValuesAreDistinctAcrossRefillsAndUseEveryBit() {
+        // 2,000 values cross several 512-value refills of the pool.
+        let values = (0..<2_000).map { _ in SecureRandom.uint64() }
+        XCTAssertEqual(Set(values).count, values.count)
+        XCTAssertEqual(values.reduce(0, |), UInt64.max, "some bit is never set")
+        XCTAssertEqual(values.reduce(UInt64.max, &), 0, "some bit is always set")
+    }
+
     func testHMACKnownVector() {
         // RFC 4231 test case 2.
         let mac = SHA256.hmac(key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))

@@ -37,6 +37,52 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(client.readResponse()?.text, "path /last")
     }
 
+    func testEventLoopAnswersNeedNoWorker() throws {
+        fixture.stop()
+        fixture = try ServerFixture { $0.workerThreads = 1 }
+        let slow = try fixture.client()
+        slow.send("GET /block HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(fixture.entered.wait(timeout: .now() + 5), .success)
+        // The only worker is blocked: the loop answers by itself.
+        let client = try fixture.client()
+        client.send("GET /loop HTTP/1.1\r\n\r\n")
+        let onLoop = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(onLoop.text, "answered on the loop")
+        XCTAssertEqual(onLoop.header("Content-Length"), "20")
+        XCTAssertNotNil(onLoop.header("Date"))
+        XCTAssertNotNil(onLoop.header("X-Request-Id"))
+        XCTAssertEqual(fixture.observer.records.map(\.route), ["/loop"])
+        fixture.gate.signal()
+        XCTAssertEqual(slow.readResponse()?.text, "unblocked")
+    }
+
+    func testPipelinedRequestsOfBothLanesAreAnsweredInOrder() throws {
+        let client = try fixture.client()
+        client.send("GET /block HTTP/1.1\r\n\r\nGET /loop HTTP/1.1\r\n\r\nHEAD /loop HTTP/1.1\r\n\r\nGET /last HTTP/1.1\r\n\r\n"
+                    + "GET /loop HTTP/1.1\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(fixture.entered.wait(timeout: .now() + 5), .success)
+        fixture.gate.signal()
+        XCTAssertEqual(client.readResponse()?.text, "unblocked")
+        XCTAssertEqual(client.readResponse()?.text, "answered on the loop")
+        let head = try XCTUnwrap(client.readResponse(head: true))
+        XCTAssertEqual(head.header("Content-Length"), "20")
+        XCTAssertEqual(client.readResponse()?.text, "path /last")
+        let last = try XCTUnwrap(client.readResponse())
+        XCTAssertEqual(last.text, "answered on the loop")
+        XCTAssertEqual(last.header("Connection"), "close")
+        XCTAssertTrue(client.isClosedByServer())
+    }
+
+    func testAClientThatHalfClosesStillGetsEveryAnswerThenTheClose() throws {
+        // The requests and the FIN arrive together: the short read must not end reading before the end of stream.
+        let client = try fixture.client()
+        client.send("GET /loop HTTP/1.1\r\n\r\nGET /a HTTP/1.1\r\n\r\n")
+        client.shutdownWrite()
+        XCTAssertEqual(client.readResponse()?.text, "answered on the loop")
+        XCTAssertEqual(client.readResponse()?.text, "path /a")
+        XCTAssertTrue(client.isClosedByServer())
+    }
+
     func testABlockedHandlerDoesNotStallOtherConnections() throws {
         let slow = try fixture.client()
         slow.send("GET /block HTTP/1.1\r\n\r\n")

@@ -8,10 +8,15 @@ import Glibc
 #endif
 
 /// A responder for transport tests: `/echo` answers the body back, `/block`
-/// waits until the test opens `gate`, `/headers` lists the request headers.
+/// waits until the test opens `gate`, and `/loop` is answered on the event loop.
 struct TestResponder: HTTPResponder {
     let gate: DispatchSemaphore
     let entered: DispatchSemaphore
+
+    func respondOnEventLoop(to request: HTTPRequest) -> HTTPResponse? {
+        guard request.path == "/loop" else { return nil }
+        return HTTPResponse(status: 200, body: Array("answered on the loop".utf8), route: "/loop")
+    }
 
     func respond(to request: HTTPRequest) -> HTTPResponse {
         switch request.path {
