@@ -70,19 +70,28 @@ struct SizeWeightTable<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Se
         let stride = width + 1
         var table = [Cell](repeating: 0, count: (freeWeights.count + 1) * stride)
         if width > 0 { table[0] = 1 }
+        // Heaviest first: after m parties, a coalition of k of them weighs
+        // between the sum of the k last taken (the lightest) and of the k
+        // first, so each row is updated only over the weights it can hold.
+        let tabulated = freeWeights.filter { $0 < width }.sorted(by: >)
+        var heaviestSums = [0]
+        heaviestSums.reserveCapacity(tabulated.count + 1)
         var cancelled = false
         table.withUnsafeMutableBufferPointer { cells in
-            for (processed, weight) in freeWeights.enumerated() where weight < width {
+            let base = cells.baseAddress!
+            for (processed, weight) in tabulated.enumerated() {
                 if (try? cancellation.check()) == nil {
                     cancelled = true
                     return
                 }
                 for size in Swift.stride(from: processed + 1, through: 1, by: -1) {
-                    let row = size * stride, below = (size - 1) * stride
-                    for x in Swift.stride(from: width - 1, through: weight, by: -1) {
-                        cells[row + x] = residues.sum(cells[row + x], cells[below + x - weight])
-                    }
+                    let lightest = weight + heaviestSums[processed] - heaviestSums[processed - size + 1]
+                    guard lightest < width else { continue }
+                    let heaviest = min(width - 1, weight + heaviestSums[size - 1])
+                    residues.addShifted(from: base + (size - 1) * stride + lightest - weight,
+                                        to: base + size * stride + lightest, count: heaviest - lightest + 1)
                 }
+                heaviestSums.append(heaviestSums[processed] + weight)
             }
             // Row k, column t: coalitions of k parties weighing less than t.
             for size in 0...freeWeights.count {
