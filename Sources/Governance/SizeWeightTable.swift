@@ -186,12 +186,14 @@ struct SizeWeightTable<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Se
 /// veto parties from `partiesQuota`). A lightest winning T weighs less than
 /// quota + the largest weight, unless the size condition forces the
 /// `partiesQuota` lightest parties, so a reachability table of that width,
-/// keeping the largest size per weight, decides it.
+/// keeping the largest size per weight, decides it; without a size
+/// condition, a bit per weight (64 weights a word) does.
 func leastWinningWeight(freeWeights: [Int], quota: Int, partiesQuota: Int) -> Int {
     let partiesQuota = max(partiesQuota, 0)
     let lightest = freeWeights.sorted().prefix(partiesQuota).reduce(0, +)
     guard quota > lightest else { return lightest }
     let width = quota + (freeWeights.max() ?? 0)
+    if partiesQuota == 0 { return leastReachableWeight(freeWeights: freeWeights, from: quota, below: width) }
     var largestSize = [Int](repeating: -1, count: width)
     largestSize[0] = 0
     for weight in freeWeights {
@@ -200,4 +202,19 @@ func leastWinningWeight(freeWeights: [Int], quota: Int, partiesQuota: Int) -> In
         }
     }
     return (quota..<width).first { largestSize[$0] >= partiesQuota }!
+}
+
+/// The least weight in lowest..<width of a subset of `freeWeights`, one that exists.
+private func leastReachableWeight(freeWeights: [Int], from lowest: Int, below width: Int) -> Int {
+    var reachable = [UInt64](repeating: 0, count: (width + 63) / 64)
+    reachable[0] = 1
+    for weight in freeWeights where weight > 0 && weight < width {
+        let words = weight / 64, bits = weight % 64
+        for index in stride(from: reachable.count - 1, through: words, by: -1) {
+            var shifted = reachable[index - words] << bits
+            if bits > 0 && index > words { shifted |= reachable[index - words - 1] >> (64 - bits) }
+            reachable[index] |= shifted
+        }
+    }
+    return (lowest..<width).first { reachable[$0 / 64] >> ($0 % 64) & 1 == 1 }!
 }
