@@ -1,7 +1,7 @@
 /// Dynamic programming over coalition weight alone, for Banzhaf when the rule
 /// counts no parties: the generating function Π (1 + x^w) of the free
 /// parties, truncated below the quota (as in `SizeWeightTable`, but without
-/// the size dimension, so f times smaller).
+/// the size dimension, so f + 1 times smaller).
 ///
 /// A party's own table is the full one divided by (1 + x^w): over prefix
 /// sums P, P_i(t) = Σ_j (−1)^j P(t − j·w), t/w + 1 lookups per range end.
