@@ -102,6 +102,37 @@ struct ClassEnumeration: Sendable {
         return counts
     }
 
+    /// The total of `swingsOfFreeParty(weight:)`, from partial sums of the last
+    /// class's binomials instead of one term per count.
+    func swingTotalOfFreeParty(weight: Int) -> BigUInt {
+        let classIndex = classes.firstIndex { $0.weight == weight }!
+        let last = classes[classes.count - 1]
+        let lastMembers = last.members - (classIndex == classes.count - 1 ? 1 : 0)
+        let partialSums = binomialPartialSums(lastMembers)
+        var total = BigUInt()
+        forEachPrefix(reducedClass: classIndex == classes.count - 1 ? nil : classIndex) { prefixWeight, prefixSize, coefficient in
+            let firstSwing = leastWinningCount(prefixWeight: prefixWeight, prefixSize: prefixSize, extraWeight: weight,
+                                               extraSize: 1, lastWeight: last.weight, limit: lastMembers)
+            let firstWin = leastWinningCount(prefixWeight: prefixWeight, prefixSize: prefixSize, extraWeight: 0,
+                                             extraSize: 0, lastWeight: last.weight, limit: lastMembers)
+            if firstSwing < firstWin { total.addProduct(coefficient, partialSums[firstWin] - partialSums[firstSwing]) }
+        }
+        return total
+    }
+
+    /// The total of `winningCoalitions()`.
+    func winningCoalitionTotal() -> BigUInt {
+        let last = classes[classes.count - 1]
+        let partialSums = binomialPartialSums(last.members)
+        var total = BigUInt()
+        forEachPrefix(reducedClass: nil) { prefixWeight, prefixSize, coefficient in
+            let firstWin = leastWinningCount(prefixWeight: prefixWeight, prefixSize: prefixSize, extraWeight: 0,
+                                             extraSize: 0, lastWeight: last.weight, limit: last.members)
+            total.addProduct(coefficient, partialSums[last.members + 1] - partialSums[firstWin])
+        }
+        return total
+    }
+
     /// The least weight of a winning T (the grand coalition always wins).
     func minimumWinningWeight() -> Int {
         let last = classes[classes.count - 1]
@@ -125,4 +156,12 @@ func binomialRow(_ n: Int) -> [BigUInt] {
         row.append(next.quotientAndRemainder(dividingBy: UInt64(k + 1)).quotient)
     }
     return row
+}
+
+/// Σ_{b<a} C(n, b) for a in 0...n + 1.
+private func binomialPartialSums(_ n: Int) -> [BigUInt] {
+    var sums = [BigUInt()]
+    sums.reserveCapacity(n + 2)
+    for binomial in binomialRow(n) { sums.append(sums[sums.count - 1] + binomial) }
+    return sums
 }

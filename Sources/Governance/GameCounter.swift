@@ -1,24 +1,49 @@
-/// Swing counts by coalition size for every party, as proven lower and upper
-/// bounds (the same arrays when exact).
+/// One player's swings: by coalition size |S| (index s), which Shapley–Shubik
+/// needs, or only their total, which is all Banzhaf needs.
+enum SwingCounts: Hashable, Sendable {
+    case bySize([BigUInt])
+    case total(BigUInt)
+}
+
+/// Swing counts for every player, as proven lower and upper bounds (the same
+/// when exact).
 struct CountedSwings: Sendable {
-    let lower: [[BigUInt]]
-    let upper: [[BigUInt]]
+    let lower: [SwingCounts]
+    let upper: [SwingCounts]
     let isExact: Bool
     /// The least weight of a winning coalition; `nil` when rounded.
     let leastWinningWeight: BigUInt?
+
+    /// Counts by coalition size.
+    init(lower: [[BigUInt]], upper: [[BigUInt]], isExact: Bool, leastWinningWeight: BigUInt?) {
+        self.lower = lower.map(SwingCounts.bySize)
+        self.upper = upper.map(SwingCounts.bySize)
+        self.isExact = isExact
+        self.leastWinningWeight = leastWinningWeight
+    }
+
+    /// Exact totals only.
+    init(totals: [BigUInt], leastWinningWeight: BigUInt) {
+        lower = totals.map(SwingCounts.total)
+        upper = lower
+        isExact = true
+        self.leastWinningWeight = leastWinningWeight
+    }
 }
 
 /// Runs one counting engine on a game and turns its counts into indices.
 struct GameCounter: Sendable {
     let game: WeightedGame
     let split: VetoConditioning
+    let indices: IndexSelection
     let cancellation: Cancellation
     /// The weights as machine integers, when their total leaves headroom for sums.
     private let integerWeights: [Int]?
 
-    init(game: WeightedGame, split: VetoConditioning, cancellation: Cancellation = .never) {
+    init(game: WeightedGame, split: VetoConditioning, indices: IndexSelection = .both, cancellation: Cancellation = .never) {
         self.game = game
         self.split = split
+        self.indices = indices
         self.cancellation = cancellation
         integerWeights = game.totalWeight.bitWidth <= 62 ? game.weights.map { $0.intValue! } : nil
     }
@@ -39,6 +64,12 @@ struct GameCounter: Sendable {
     /// narrowest the game is counted on rounded weights, with a proven bound.
     static let memoryBudgetBytes = 1024.0 * 1024 * 1024
 
+    /// Whether the counts must be split by coalition size: for Shapley–Shubik,
+    /// or when the rule counts parties beyond the veto parties.
+    private var needsSizes: Bool {
+        indices.contains(.shapleyShubik) || game.partiesQuota > split.vetoCount
+    }
+
     /// The cheapest engine, exact whenever §6 requires it (total weight ≤ 10^7
     /// or ≤ 25 parties) and the exact table fits `memoryBudgetBytes`.
     func cheapestEngine() -> CountingEngine {
@@ -52,10 +83,12 @@ struct GameCounter: Sendable {
         let classes = ClassEnumeration(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
         let distinctWeights = Set(net.freeWeights).count
         if Double(classes.prefixCount) * Double(distinctWeights + 2) <= 200_000 { return .classEnumeration }
-        let plan = TablePlan(freeCount: freeCount, width: max(net.quota, 0), budgetBytes: Self.memoryBudgetBytes)
-        let tableCost = free * free * Double(max(net.quota, 1)) * Double(plan?.passes ?? 1)
+        let plan = TablePlan(freeCount: freeCount, width: max(net.quota, 0), sizes: needsSizes, budgetBytes: Self.memoryBudgetBytes)
+        let tableCost = (needsSizes ? free * free : free) * Double(max(net.quota, 1)) * Double(plan?.passes ?? 1)
         if meetInTheMiddleCost <= tableCost { return .meetInTheMiddle }
-        if let plan, tableCost <= budget || game.totalWeight <= BigUInt(10_000_000) { return .sizeWeightTable(word: plan.word) }
+        if let plan, tableCost <= budget || game.totalWeight <= BigUInt(10_000_000) {
+            return needsSizes ? .sizeWeightTable(word: plan.word) : .weightTable(word: plan.word)
+        }
         if freeCount <= 25 { return .meetInTheMiddle }
         return .rounded(resolution: roundingResolution(budget: budget))
     }
@@ -76,6 +109,20 @@ struct GameCounter: Sendable {
     func countByClasses() throws(ComputationCancelled) -> CountedSwings {
         let net = netIntegerGame()!
         let classes = ClassEnumeration(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
+        let least = BigUInt(classes.minimumWinningWeight()) + split.vetoWeight
+        if !indices.contains(.shapleyShubik) {
+            var byWeight: [Int: BigUInt] = [:]
+            let free = try net.freeWeights.map { weight throws(ComputationCancelled) in
+                if let known = byWeight[weight] { return known }
+                try cancellation.check()
+                let total = classes.swingTotalOfFreeParty(weight: weight)
+                byWeight[weight] = total
+                return total
+            }
+            let veto = split.vetoIndices.isEmpty ? nil : classes.winningCoalitionTotal()
+            return CountedSwings(totals: split.swingTotals(playerCount: game.playerCount, free: free, veto: veto),
+                                 leastWinningWeight: least)
+        }
         var byWeight: [Int: [BigUInt]] = [:]
         let free = try net.freeWeights.map { weight throws(ComputationCancelled) in
             if let known = byWeight[weight] { return known }
@@ -86,7 +133,6 @@ struct GameCounter: Sendable {
         }
         let veto = split.vetoIndices.isEmpty ? [] : classes.winningCoalitions()
         let bySize = split.swingsBySize(playerCount: game.playerCount, free: free, veto: veto)
-        let least = BigUInt(classes.minimumWinningWeight()) + split.vetoWeight
         return CountedSwings(lower: bySize, upper: bySize, isExact: true, leastWinningWeight: least)
     }
 
@@ -125,6 +171,21 @@ struct GameCounter: Sendable {
         let least = leastWinningWeight(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
         return CountedSwings(lower: counted.lower, upper: counted.upper, isExact: true,
                              leastWinningWeight: BigUInt(least + vetoWeight))
+    }
+
+    /// Banzhaf only, for rules that do not count parties beyond the veto parties.
+    func countByWeightTable(word: TablePlan.Word?) throws(ComputationCancelled) -> CountedSwings {
+        precondition(!needsSizes, "the weight table counts no coalition sizes")
+        let net = netIntegerGame()!
+        let width = max(0, net.quota)
+        let plan = word.map { TablePlan(word: $0, freeCount: freeCount, width: width, sizes: false) }
+            ?? TablePlan(freeCount: freeCount, width: width, sizes: false, budgetBytes: Self.memoryBudgetBytes)
+        guard let plan else { preconditionFailure("a weight table below \(width) was chosen over the memory budget") }
+        let counted = try plan.countTotals(freeWeights: net.freeWeights, hasVeto: split.vetoCount > 0, cancellation: cancellation)
+        let free = net.freeWeights.map { counted.byWeight[$0]! }
+        let least = leastWinningWeight(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
+        return CountedSwings(totals: split.swingTotals(playerCount: game.playerCount, free: free, veto: counted.veto),
+                             leastWinningWeight: BigUInt(least) + split.vetoWeight)
     }
 
     /// Bounds from weights rounded down to a grid of `resolution` for the total.

@@ -1,25 +1,33 @@
 extension GameCounter {
-    /// Turns swing counts into indices. Shapley–Shubik weighs a swing of a
-    /// coalition of size s by s!(n−1−s)!/n!: the numerators are summed exactly
-    /// and divided once. Rounded counts give an interval for each index; the
-    /// midpoint is reported and the widest half-interval is the error bound.
+    /// Turns swing counts into the indices asked for. Shapley–Shubik weighs a
+    /// swing of a coalition of size s by s!(n−1−s)!/n!: the numerators are
+    /// summed exactly and divided once. Rounded counts give an interval for
+    /// each index; the midpoint is reported and the widest half-interval of
+    /// the indices computed is the error bound.
     func finish(_ counted: CountedSwings) -> PowerIndices {
         let n = game.playerCount
-        let orderingWeights = Self.orderingWeights(playerCount: n)
-        let orderings = (1...max(n, 1)).reduce(BigUInt(1)) { product, factor in
+        let wantsShapley = indices.contains(.shapleyShubik)
+        let orderingWeights = wantsShapley ? Self.orderingWeights(playerCount: n) : []
+        let orderings = !wantsShapley ? BigUInt(1) : (1...max(n, 1)).reduce(BigUInt(1)) { product, factor in
             var next = product
             next.multiply(by: UInt64(factor))
             return next
         }
-        var cache: [[BigUInt]: (swings: BigUInt, pivotalOrderings: BigUInt)] = [:]
-        func totals(_ bySize: [BigUInt]) -> (swings: BigUInt, pivotalOrderings: BigUInt) {
-            if let known = cache[bySize] { return known }
+        var cache: [SwingCounts: (swings: BigUInt, pivotalOrderings: BigUInt)] = [:]
+        func totals(_ counts: SwingCounts) -> (swings: BigUInt, pivotalOrderings: BigUInt) {
+            if let known = cache[counts] { return known }
             var swings = BigUInt(), pivotal = BigUInt()
-            for (size, count) in bySize.enumerated() where !count.isZero {
-                swings += count
-                pivotal.addProduct(count, orderingWeights[size])
+            switch counts {
+            case .total(let total):
+                precondition(!wantsShapley, "Shapley–Shubik needs swings by coalition size")
+                swings = total
+            case .bySize(let bySize):
+                for (size, count) in bySize.enumerated() where !count.isZero {
+                    swings += count
+                    if wantsShapley { pivotal.addProduct(count, orderingWeights[size]) }
+                }
             }
-            cache[bySize] = (swings, pivotal)
+            cache[counts] = (swings, pivotal)
             return (swings, pivotal)
         }
         let lower = counted.lower.map(totals), upper = counted.upper.map(totals)
@@ -31,15 +39,20 @@ extension GameCounter {
         var errorBound = 0.0
         for index in 0..<n {
             let low = lower[index], high = upper[index]
-            // Normalised Banzhaf is smallest when this party's swings are low and the others' high.
-            let banzhafLow = ratio(low.swings, upperSum - high.swings + low.swings)
-            let banzhafHigh = ratio(high.swings, lowerSum - low.swings + high.swings)
-            let shapleyLow = ratio(low.pivotalOrderings, orderings)
-            let shapleyHigh = ratio(high.pivotalOrderings, orderings)
-            banzhaf.append(counted.isExact ? banzhafLow : (banzhafLow + banzhafHigh) / 2)
-            shapleyShubik.append(counted.isExact ? shapleyLow : (shapleyLow + shapleyHigh) / 2)
             swings.append(counted.isExact ? low.swings : (low.swings + high.swings) >> 1)
-            errorBound = max(errorBound, (banzhafHigh - banzhafLow) / 2, (shapleyHigh - shapleyLow) / 2)
+            if indices.contains(.banzhaf) {
+                // Normalised Banzhaf is smallest when this party's swings are low and the others' high.
+                let banzhafLow = ratio(low.swings, upperSum - high.swings + low.swings)
+                let banzhafHigh = ratio(high.swings, lowerSum - low.swings + high.swings)
+                banzhaf.append(counted.isExact ? banzhafLow : (banzhafLow + banzhafHigh) / 2)
+                errorBound = max(errorBound, (banzhafHigh - banzhafLow) / 2)
+            }
+            if wantsShapley {
+                let shapleyLow = ratio(low.pivotalOrderings, orderings)
+                let shapleyHigh = ratio(high.pivotalOrderings, orderings)
+                shapleyShubik.append(counted.isExact ? shapleyLow : (shapleyLow + shapleyHigh) / 2)
+                errorBound = max(errorBound, (shapleyHigh - shapleyLow) / 2)
+            }
         }
 
         let total = Rational(negative: false, numerator: game.totalWeight, denominator: BigUInt(1))

@@ -21,6 +21,16 @@ struct Residues<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Sendable 
         return Swift.min(difference, difference &+ modulus)
     }
 
+    /// target[x] += source[x] for x in 0..<count (the ranges do not overlap).
+    /// Modulo 2^bitWidth the loop is a plain wrapping add, which vectorises.
+    @inline(__always) func addShifted(from source: UnsafePointer<Cell>, to target: UnsafeMutablePointer<Cell>, count: Int) {
+        if modulus == 0 {
+            for x in 0..<count { target[x] &+= source[x] }
+        } else {
+            for x in 0..<count { target[x] = sum(target[x], source[x]) }
+        }
+    }
+
     /// The modulus as a number (2^bitWidth for zero).
     var value: BigUInt { modulus == 0 ? BigUInt(1) << Cell.bitWidth : BigUInt(UInt64(modulus)) }
 

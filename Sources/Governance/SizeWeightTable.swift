@@ -70,19 +70,28 @@ struct SizeWeightTable<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Se
         let stride = width + 1
         var table = [Cell](repeating: 0, count: (freeWeights.count + 1) * stride)
         if width > 0 { table[0] = 1 }
+        // Heaviest first: after m parties, a coalition of k of them weighs
+        // between the sum of the k last taken (the lightest) and of the k
+        // first, so each row is updated only over the weights it can hold.
+        let tabulated = freeWeights.filter { $0 < width }.sorted(by: >)
+        var heaviestSums = [0]
+        heaviestSums.reserveCapacity(tabulated.count + 1)
         var cancelled = false
         table.withUnsafeMutableBufferPointer { cells in
-            for (processed, weight) in freeWeights.enumerated() where weight < width {
+            let base = cells.baseAddress!
+            for (processed, weight) in tabulated.enumerated() {
                 if (try? cancellation.check()) == nil {
                     cancelled = true
                     return
                 }
                 for size in Swift.stride(from: processed + 1, through: 1, by: -1) {
-                    let row = size * stride, below = (size - 1) * stride
-                    for x in Swift.stride(from: width - 1, through: weight, by: -1) {
-                        cells[row + x] = residues.sum(cells[row + x], cells[below + x - weight])
-                    }
+                    let lightest = weight + heaviestSums[processed] - heaviestSums[processed - size + 1]
+                    guard lightest < width else { continue }
+                    let heaviest = min(width - 1, weight + heaviestSums[size - 1])
+                    residues.addShifted(from: base + (size - 1) * stride + lightest - weight,
+                                        to: base + size * stride + lightest, count: heaviest - lightest + 1)
                 }
+                heaviestSums.append(heaviestSums[processed] + weight)
             }
             // Row k, column t: coalitions of k parties weighing less than t.
             for size in 0...freeWeights.count {
@@ -177,12 +186,14 @@ struct SizeWeightTable<Cell: FixedWidthInteger & UnsignedInteger & Sendable>: Se
 /// veto parties from `partiesQuota`). A lightest winning T weighs less than
 /// quota + the largest weight, unless the size condition forces the
 /// `partiesQuota` lightest parties, so a reachability table of that width,
-/// keeping the largest size per weight, decides it.
+/// keeping the largest size per weight, decides it; without a size
+/// condition, a bit per weight (64 weights a word) does.
 func leastWinningWeight(freeWeights: [Int], quota: Int, partiesQuota: Int) -> Int {
     let partiesQuota = max(partiesQuota, 0)
     let lightest = freeWeights.sorted().prefix(partiesQuota).reduce(0, +)
     guard quota > lightest else { return lightest }
     let width = quota + (freeWeights.max() ?? 0)
+    if partiesQuota == 0 { return leastReachableWeight(freeWeights: freeWeights, from: quota, below: width) }
     var largestSize = [Int](repeating: -1, count: width)
     largestSize[0] = 0
     for weight in freeWeights {
@@ -191,4 +202,19 @@ func leastWinningWeight(freeWeights: [Int], quota: Int, partiesQuota: Int) -> In
         }
     }
     return (quota..<width).first { largestSize[$0] >= partiesQuota }!
+}
+
+/// The least weight in lowest..<width of a subset of `freeWeights`, one that exists.
+private func leastReachableWeight(freeWeights: [Int], from lowest: Int, below width: Int) -> Int {
+    var reachable = [UInt64](repeating: 0, count: (width + 63) / 64)
+    reachable[0] = 1
+    for weight in freeWeights where weight > 0 && weight < width {
+        let words = weight / 64, bits = weight % 64
+        for index in stride(from: reachable.count - 1, through: words, by: -1) {
+            var shifted = reachable[index - words] << bits
+            if bits > 0 && index > words { shifted |= reachable[index - words - 1] >> (64 - bits) }
+            reachable[index] |= shifted
+        }
+    }
+    return (lowest..<width).first { reachable[$0 / 64] >> ($0 % 64) & 1 == 1 }!
 }

@@ -1,6 +1,7 @@
-/// How a size-weight table is counted within the memory budget: in the widest
-/// word whose table fits, with one pass per modulus the counts need (a count
-/// over f free parties is below 2^(f + 1)).
+/// How a size-weight table (or, for Banzhaf alone, a weight table) is counted
+/// within the memory budget: in the widest word whose table fits, with one
+/// pass per modulus the counts need (a count over f free parties is below
+/// 2^(f + 1)).
 ///
 /// A table of 100 parties whose counts need 101 bits takes, in 64-bit words,
 /// two passes of half the memory one pass of 128-bit counters would.
@@ -13,23 +14,26 @@ struct TablePlan: Sendable {
     let word: Word
     let freeCount: Int
     let width: Int
+    /// Whether the table has a row per coalition size (`SizeWeightTable`) or one row (`WeightTable`).
+    let sizes: Bool
 
     /// The widest word whose table of `freeCount` parties below weight `width`
     /// fits `budgetBytes`; `nil` when not even the narrowest does.
-    init?(freeCount: Int, width: Int, budgetBytes: Double) {
-        let cells = Double(freeCount + 1) * Double(width + 1)
+    init?(freeCount: Int, width: Int, sizes: Bool = true, budgetBytes: Double) {
+        let cells = Double(sizes ? freeCount + 1 : 1) * Double(width + 1)
         guard let word = Word.allCases.first(where: { cells * Double($0.rawValue / 8) <= budgetBytes }) else { return nil }
-        self.init(word: word, freeCount: freeCount, width: width)
+        self.init(word: word, freeCount: freeCount, width: width, sizes: sizes)
     }
 
-    init(word: Word, freeCount: Int, width: Int) {
+    init(word: Word, freeCount: Int, width: Int, sizes: Bool = true) {
         self.word = word
         self.freeCount = freeCount
         self.width = width
+        self.sizes = sizes
     }
 
     /// The bytes of one pass's table.
-    var bytes: Double { Double(freeCount + 1) * Double(width + 1) * Double(word.rawValue / 8) }
+    var bytes: Double { Double(sizes ? freeCount + 1 : 1) * Double(width + 1) * Double(word.rawValue / 8) }
 
     /// The number of tables built, one per modulus.
     var passes: Int {
@@ -55,7 +59,7 @@ struct TablePlan: Sendable {
     private func count<Cell: FixedWidthInteger & UnsignedInteger & Sendable>(_: Cell.Type, _ freeWeights: [Int], _ vetoWeight: Int, _ vetoCount: Int,
                              _ thresholds: WinThresholds, _ cancellation: Cancellation) throws(ComputationCancelled)
         -> (byWeight: [Int: SwingBounds<BigUInt>], veto: SwingBounds<BigUInt>) {
-        precondition(freeWeights.count == freeCount)
+        precondition(freeWeights.count == freeCount && sizes)
         let weights = Set(freeWeights).sorted()
         // Per pass, one flat list of residues: each weight's lower then upper
         // counts (f each), then the veto parties' (f + 1 each).
@@ -87,5 +91,37 @@ struct TablePlan: Sendable {
         var byWeight: [Int: SwingBounds<BigUInt>] = [:]
         for weight in weights { byWeight[weight] = take(freeCount) }
         return (byWeight, take(vetoCounts))
+    }
+}
+
+extension TablePlan {
+    /// Swing totals of each distinct free weight, and of the veto parties
+    /// (`nil` without them), as exact numbers, from a `WeightTable`: exact
+    /// weights, no parties quota.
+    func countTotals(freeWeights: [Int], hasVeto: Bool, cancellation: Cancellation) throws(ComputationCancelled)
+        -> (byWeight: [Int: BigUInt], veto: BigUInt?) {
+        switch word {
+        case .bits64: try countTotals(UInt64.self, freeWeights, hasVeto, cancellation)
+        case .bits32: try countTotals(UInt32.self, freeWeights, hasVeto, cancellation)
+        case .bits16: try countTotals(UInt16.self, freeWeights, hasVeto, cancellation)
+        }
+    }
+
+    private func countTotals<Cell: FixedWidthInteger & UnsignedInteger & Sendable>(
+        _: Cell.Type, _ freeWeights: [Int], _ hasVeto: Bool, _ cancellation: Cancellation
+    ) throws(ComputationCancelled) -> (byWeight: [Int: BigUInt], veto: BigUInt?) {
+        precondition(freeWeights.count == freeCount && !sizes)
+        let weights = Set(freeWeights).sorted()
+        // Per pass: each weight's total, then the veto parties'.
+        var reconstruction = ResidueReconstruction(count: weights.count + (hasVeto ? 1 : 0))
+        for residues in Residues<Cell>.moduli(telling: freeCount + 1) {
+            let table = try WeightTable<Cell>(freeWeights: freeWeights, width: width, residues: residues,
+                                              cancellation: cancellation)
+            var flat = weights.map { UInt64(table.swingsOfFreeParty(weight: $0)) }
+            if hasVeto { flat.append(UInt64(table.winningCoalitions())) }
+            reconstruction.include(flat, modulo: residues.value)
+        }
+        let values = reconstruction.values
+        return (Dictionary(uniqueKeysWithValues: zip(weights, values)), hasVeto ? values.last : nil)
     }
 }

@@ -38,4 +38,13 @@ struct VetoConditioning: Sendable {
         }
         return result
     }
+
+    /// Swing totals for every party, from the engines' totals: `free[j]` for
+    /// the j-th free party, `veto` for any veto party.
+    func swingTotals(playerCount: Int, free: [BigUInt], veto: BigUInt?) -> [BigUInt] {
+        var result = [BigUInt](repeating: BigUInt(), count: playerCount)
+        for (position, index) in freeIndices.enumerated() { result[index] = free[position] }
+        if let veto { for index in vetoIndices { result[index] = veto } }
+        return result
+    }
 }

@@ -1,9 +1,11 @@
 // entente-bench: times the power indices on standard games.
 //
-//   swift run -c release entente-bench [--games games.json]
+//   swift run -c release entente-bench [--games games.json] [--only SUBSTRING]
 //
-// Prints a table (game, n, method, ms: best of the runs) and, with --games,
-// writes each game as integer weights and quota for docs/bench/powerindex_compare.py.
+// Prints a table (game, n, method, then the best of the runs in ms for
+// Banzhaf alone, Shapley–Shubik alone and both in one call) and, with
+// --games, writes each game as integer weights and quota for
+// docs/bench/powerindex_compare.py. --only keeps the games whose name contains SUBSTRING.
 import Governance
 import TestSupport
 #if canImport(Glibc)
@@ -77,35 +79,46 @@ func milliseconds(_ duration: Duration) -> Double {
 
 func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
 
-var gamesPath: String?
-if let flag = CommandLine.arguments.firstIndex(of: "--games"), flag + 1 < CommandLine.arguments.count {
-    gamesPath = CommandLine.arguments[flag + 1]
+func argument(_ flag: String) -> String? {
+    guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
+    return CommandLine.arguments[index + 1]
 }
+let gamesPath = argument("--games")
+let only = argument("--only")
 
 let clock = ContinuousClock()
-var json: [String] = []
-print("| game | n | method | ms (best of runs) | runs |")
-print("| --- | ---: | --- | ---: | ---: |")
-for game in standardGames() {
-    let weights = try shares(of: game.parties, under: game.rules)
+
+/// The best time of up to 20 runs (at least 3, at most about 5 s), and the last result.
+func timed(_ compute: () -> PowerIndices) -> (ms: Double, runs: Int, result: PowerIndices) {
     var best = Duration.seconds(1_000_000), runs = 0, result: PowerIndices?
     let started = clock.now
     while runs < 20 && (runs < 3 || clock.now - started < .seconds(5)) {
-        let elapsed = clock.measure {
-            result = powerIndices(shares: weights, majority: game.rules.majority, vetoIndices: [])
-        }
-        best = min(best, elapsed)
+        best = min(best, clock.measure { result = compute() })
         runs += 1
     }
-    let indices = result!
+    return (milliseconds(best), runs, result!)
+}
+
+func list(_ values: [Double]) -> String { values.map { String($0) }.joined(separator: ",") }
+
+var json: [String] = []
+print("| game | n | method | Banzhaf ms | Shapley–Shubik ms | both ms | runs (each) |")
+print("| --- | ---: | --- | ---: | ---: | ---: | ---: |")
+for game in standardGames() where only.map({ game.name.contains($0) }) ?? true {
+    let weights = try shares(of: game.parties, under: game.rules)
+    func run(_ selection: IndexSelection) -> (ms: Double, runs: Int, result: PowerIndices) {
+        timed { powerIndices(shares: weights, majority: game.rules.majority, vetoIndices: [], indices: selection) }
+    }
+    let banzhaf = run(.banzhaf), shapley = run(.shapleyShubik), both = run(.both)
+    let indices = both.result
     let method = indices.method.rawValue + (indices.errorBound.map { " (±\($0))" } ?? "")
-    print("| \(pad(game.name, 44)) | \(game.parties.count) | \(method) | \(String(milliseconds(best))) | \(runs) |")
+    print("| \(pad(game.name, 44)) | \(game.parties.count) | \(method) | \(banzhaf.ms) | \(shapley.ms) | \(both.ms) | \(both.runs) |")
     let integer = integerGame(weights, majority: game.rules.majority)
     json.append("""
     {"name": "\(game.name)", "quota": \(integer.quota), "weights": [\(integer.weights.map(\.description).joined(separator: ","))], \
-    "banzhaf": [\(indices.banzhaf.map { String($0) }.joined(separator: ","))], \
-    "shapley_shubik": [\(indices.shapleyShubik.map { String($0) }.joined(separator: ","))], \
-    "ms": \(milliseconds(best))}
+    "banzhaf": [\(list(banzhaf.result.banzhaf))], "shapley_shubik": [\(list(shapley.result.shapleyShubik))], \
+    "both_banzhaf": [\(list(indices.banzhaf))], "both_shapley_shubik": [\(list(indices.shapleyShubik))], \
+    "ms_banzhaf": \(banzhaf.ms), "ms_shapley_shubik": \(shapley.ms), "ms": \(both.ms)}
     """)
 }
 if let gamesPath {
