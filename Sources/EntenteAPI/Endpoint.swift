@@ -29,9 +29,16 @@ struct Endpoint: Sendable {
 /// Collects routes; each `Routes` file adds its own.
 struct RouteTable {
     private(set) var router = Router<Endpoint>()
+    /// The paths of event-loop routes: the loop looks a request up here
+    /// before routing it, so requests for a worker cost it one set lookup.
+    private(set) var eventLoopPaths: Set<Substring> = []
 
     mutating func add(_ method: String, _ path: String, _ access: Access, resource: ScopedResource? = nil, lane: Endpoint.Lane = .worker,
                       _ handler: @escaping Endpoint.Handler) {
+        if lane == .eventLoop {
+            precondition(!path.contains("{"), "an event-loop route has no parameters: \(path)")
+            eventLoopPaths.insert(Substring(path))
+        }
         router.add(method, path, Endpoint(access: access, resource: resource, lane: lane, handler: handler))
     }
 }

@@ -65,7 +65,7 @@ public final class EntenteAPI: HTTPResponder {
 
     /// Routes of the event-loop lane (`/healthz`, `/openapi.yaml`) are answered at once.
     public func respondOnEventLoop(to request: HTTPRequest) -> HTTPResponse? {
-        guard case .found(let endpoint, let parameters, let template) = routes.router.match(method: request.method, path: request.path),
+        guard routes.eventLoopPaths.contains(request.path), case .found(let endpoint, let parameters, let template) = routes.router.match(method: request.method, path: request.path),
               endpoint.lane == .eventLoop
         else { return nil }
         var response = serve(request, endpoint: endpoint, parameters: parameters)

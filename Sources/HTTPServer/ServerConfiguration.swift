@@ -10,7 +10,9 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// How long shutdown waits for requests in flight before closing everything.
     public var shutdownGrace: Duration
-    /// Threads that run handlers (which may block on the database).
+    /// Threads that run handlers (which may block on the database). Writes
+    /// waiting for their group commit each hold one, so more threads mean
+    /// larger batches per WAL sync: 16 measured best on two cores.
     public var workerThreads: Int
     public var backlog: Int32
     /// Connections open at once; one more is answered 503 and closed at accept.
@@ -23,7 +25,7 @@ public struct ServerConfiguration: Sendable {
         headTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(60),
         shutdownGrace: Duration = .seconds(10),
-        workerThreads: Int = 8,
+        workerThreads: Int = 16,
         backlog: Int32 = 4096,
         maxConnections: Int = 16_384
     ) {

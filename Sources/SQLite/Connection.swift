@@ -8,8 +8,8 @@ import CSQLite
 /// serialisation by lending each connection to one caller at a time.
 ///
 /// Every connection turns on extended result codes, sets the busy timeout,
-/// `PRAGMA foreign_keys` and `PRAGMA synchronous`; a writable one also
-/// switches the database to `journal_mode=WAL`.
+/// `PRAGMA foreign_keys`, `PRAGMA synchronous` and `temp_store = MEMORY`; a
+/// writable one also switches the database to `journal_mode=WAL`.
 public final class Connection {
     /// The database file path, as given to `init`.
     public let path: String
@@ -17,6 +17,8 @@ public final class Connection {
     public let isReadOnly: Bool
     /// The sqlite3 handle; `nil` once closed.
     private var handle: OpaquePointer?
+    /// The WAL hook's handler, kept alive while SQLite holds a pointer to it.
+    var walCommitHandler: WALCommitHandler?
     /// Statements prepared by `cachedStatement(_:)`, keyed by SQL text.
     private var statementCache: [String: Statement] = [:]
     /// How many `savepoint(_:)` calls are in progress; names the next savepoint.
@@ -42,6 +44,9 @@ public final class Connection {
             if !readOnly {
                 try execute("PRAGMA journal_mode = WAL")
             }
+            // Statement journals (the savepoints of a group commit) stay in
+            // memory instead of spilling to temporary files.
+            try execute("PRAGMA temp_store = MEMORY")
             try execute("PRAGMA foreign_keys = \(configuration.foreignKeys ? "ON" : "OFF")")
             try execute("PRAGMA synchronous = \(configuration.synchronous.rawValue)")
         } catch {
@@ -63,6 +68,7 @@ public final class Connection {
         guard let handle else { return }
         sqlite3_close_v2(handle)
         self.handle = nil
+        walCommitHandler = nil
     }
 
     /// The open handle, or a misuse error once the connection is closed.

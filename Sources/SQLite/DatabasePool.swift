@@ -28,6 +28,9 @@ public final class DatabasePool: @unchecked Sendable {
     private var busyReaderCount = 0
     private var readersAreClosed = false
 
+    /// Copies the WAL into the database file off the commit path (nil: `checkpointFrames` is 0).
+    private let checkpointer: Checkpointer?
+
     /// The database file path.
     public let path: String
 
@@ -36,7 +39,9 @@ public final class DatabasePool: @unchecked Sendable {
     ///
     /// The writer switches the file to WAL mode; readers are opened with
     /// `SQLITE_OPEN_READONLY`. Every connection gets the configured busy
-    /// timeout, `foreign_keys` and `synchronous` settings.
+    /// timeout, `foreign_keys` and `synchronous` settings. Unless
+    /// `checkpointFrames` is 0, a `Checkpointer` thread with a connection of
+    /// its own keeps the WAL in check; no commit runs a checkpoint itself.
     public init(path: String, configuration: Configuration = .init()) throws {
         self.path = path
         writer = try Connection(path: path, configuration: configuration)
@@ -47,6 +52,12 @@ public final class DatabasePool: @unchecked Sendable {
         idleReaders = try (0..<max(1, configuration.readerCount)).map { _ in
             try Connection(path: path, configuration: configuration, readOnly: true)
         }
+        let checkpointer = configuration.checkpointFrames > 0
+            ? try Checkpointer(path: path, configuration: configuration, threshold: configuration.checkpointFrames)
+            : nil
+        self.checkpointer = checkpointer
+        // The hook replaces SQLite's automatic checkpoint, which would run inside a commit.
+        try writer.onWALCommit { frames in checkpointer?.walGrew(to: frames) }
     }
 
     /// Runs `body` with exclusive use of the writer connection, holding the
@@ -97,6 +108,7 @@ public final class DatabasePool: @unchecked Sendable {
     /// database, holding committed writes, and is applied on the next open.
     @discardableResult
     public func close() -> SQLiteError? {
+        checkpointer?.stop()
         readerCondition.lock()
         readersAreClosed = true
         readerCondition.broadcast()

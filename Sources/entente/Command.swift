@@ -60,7 +60,7 @@ extension Command {
             Option("--max-body-bytes", "N", default: "1048576", "largest request body, 1024–67108864"),
             Option("--head-timeout", "SECONDS", default: "10", "time allowed to send the request head, 1–3600"),
             Option("--idle-timeout", "SECONDS", default: "60", "how long an idle keep-alive connection stays open, 1–86400"),
-            Option("--workers", "N", default: "8", "request worker threads, 1–256"),
+            Option("--workers", "N", default: "16", "request worker threads, 1–256"),
             Option("--max-connections", "N", default: "16384", "connections open at once; more are answered 503 and closed, 1–1000000"),
             help,
         ],

@@ -36,6 +36,7 @@ final class DatabasePoolTests: XCTestCase {
             XCTAssertEqual(try pragma("foreign_keys", db), .integer(1))
             XCTAssertEqual(try pragma("synchronous", db), .integer(2), "FULL by default")
             XCTAssertEqual(try pragma("busy_timeout", db), .integer(5000))
+            XCTAssertEqual(try pragma("temp_store", db), .integer(2), "MEMORY")
         }
         try pool.withReader { db in
             XCTAssertTrue(db.isReadOnly)
@@ -43,6 +44,7 @@ final class DatabasePoolTests: XCTestCase {
             XCTAssertEqual(try pragma("foreign_keys", db), .integer(1))
             XCTAssertEqual(try pragma("synchronous", db), .integer(2))
             XCTAssertEqual(try pragma("busy_timeout", db), .integer(5000))
+            XCTAssertEqual(try pragma("temp_store", db), .integer(2), "MEMORY")
         }
     }
 
@@ -56,6 +58,35 @@ final class DatabasePoolTests: XCTestCase {
         }
         try pool.withWriter(check)
         try pool.withReader(check)
+    }
+
+    /// 1,200 commits of a 1 KiB row each, then waits up to `seconds` for
+    /// the database file (not the WAL) to reach `bytes`: only a checkpoint copies pages there.
+    private func databaseFileGrows(_ configuration: Configuration, to bytes: Int, within seconds: Double) throws -> Bool {
+        let path = try makeDatabasePath()
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        defer { pool.close() }
+        try pool.withWriter { try $0.execute("CREATE TABLE blobs (b BLOB)") }
+        for _ in 0..<1_200 {
+            try pool.withWriter { try $0.run("INSERT INTO blobs VALUES (zeroblob(1024))") }
+        }
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if size >= bytes { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return false
+    }
+
+    func testTheCheckpointerCopiesTheWALBackWhileThePoolIsOpen() throws {
+        XCTAssertTrue(try databaseFileGrows(Configuration(synchronous: .off, checkpointFrames: 64), to: 300 * 1024, within: 10))
+    }
+
+    func testNoCommitCheckpointsByItselfWhenTheCheckpointerIsOff() throws {
+        // The WAL hook replaces SQLite's automatic checkpoint (at 1,000 frames): 1,200
+        // commits of a frame or more each would have run it, and the file would have grown.
+        XCTAssertFalse(try databaseFileGrows(Configuration(synchronous: .off, checkpointFrames: 0), to: 300 * 1024, within: 1))
     }
 
     func testReadersCannotWrite() throws {
