@@ -87,6 +87,7 @@ final class EventLoop {
                 sweep(now: now)
                 nextSweep = now + sweepInterval
             }
+            dispatcher.observer.flush()
             if draining && (connections.isEmpty || now >= drainDeadline) { break }
         }
         for connection in Array(connections.values) {
@@ -99,6 +100,7 @@ final class EventLoop {
             }
             closeConnection(connection)
         }
+        dispatcher.observer.flush()
         if listenerFD >= 0 { close(listenerFD) }
     }
 

@@ -5,8 +5,9 @@ import Synchronization
 import Glibc
 #endif
 
-/// A running HTTP/1.1 server: one event-loop thread for all sockets and a
-/// bounded pool of worker threads for handlers.
+/// A running HTTP/1.1 server: one event-loop thread for all sockets (which
+/// also answers what a responder can answer at once) and two fixed pools of
+/// worker threads for handlers, one for reads and one for writes.
 ///
 ///     let server = try HTTPServer.start(configuration: config, responder: api)
 ///     server.shutdown()          // e.g. from a SIGTERM handler
@@ -16,14 +17,14 @@ public final class HTTPServer: Sendable {
     public let port: Int
     private let mailbox: Mailbox
     private let state: ServerState
-    private let pool: WorkerPool
+    private let pools: WorkerPools
     private let stopped = DispatchSemaphore(value: 0)
 
-    private init(port: Int, mailbox: Mailbox, state: ServerState, pool: WorkerPool) {
+    private init(port: Int, mailbox: Mailbox, state: ServerState, pools: WorkerPools) {
         self.port = port
         self.mailbox = mailbox
         self.state = state
-        self.pool = pool
+        self.pools = pools
     }
 
     /// Binds, then serves on background threads until `shutdown()`.
@@ -37,21 +38,24 @@ public final class HTTPServer: Sendable {
         let (listenerFD, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         let mailbox = try Mailbox()
         let state = ServerState()
-        let pool = WorkerPool(threads: configuration.workerThreads, name: "entente-worker")
-        let dispatcher = RequestDispatcher(responder: responder, observer: observer, pool: pool, mailbox: mailbox, state: state)
+        let pools = WorkerPools(
+            reads: WorkerPool(threads: configuration.workerThreads, name: "entente-worker"),
+            writes: WorkerPool(threads: configuration.writeWorkerThreads, name: "entente-writer")
+        )
+        let dispatcher = RequestDispatcher(responder: responder, observer: observer, pools: pools, mailbox: mailbox, state: state)
         let loop: EventLoop
         do {
             loop = try EventLoop(listenerFD: listenerFD, mailbox: mailbox, configuration: configuration, dispatcher: dispatcher, state: state)
         } catch {
             close(listenerFD)
-            pool.stop()
+            pools.stop()
             throw error
         }
-        let server = HTTPServer(port: port, mailbox: mailbox, state: state, pool: pool)
+        let server = HTTPServer(port: port, mailbox: mailbox, state: state, pools: pools)
         let box = LoopHandoff(loop)
         let thread = Thread { [server] in
             box.take().run()
-            server.pool.stop()
+            server.pools.stop()
             server.stopped.signal()
         }
         thread.name = "entente-event-loop"

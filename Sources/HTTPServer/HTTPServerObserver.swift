@@ -20,13 +20,17 @@ public enum ConnectionRefusal: String, Sendable {
 
 /// Told about every answered request, on the thread that answered it, and
 /// about connections refused at accept (summed, at most once a second).
+/// `flush` comes from the event loop after each round of events, and when
+/// the server stops: an observer that batches its output writes it then.
 public protocol HTTPServerObserver: Sendable {
     func requestCompleted(_ record: RequestRecord)
     func connectionsRefused(_ reason: ConnectionRefusal, count: Int)
+    func flush()
 }
 
 extension HTTPServerObserver {
     public func connectionsRefused(_ reason: ConnectionRefusal, count: Int) {}
+    public func flush() {}
 }
 
 /// Several observers as one (the access log and the metrics, say).
@@ -43,5 +47,9 @@ public struct ObserverGroup: HTTPServerObserver {
 
     public func connectionsRefused(_ reason: ConnectionRefusal, count: Int) {
         for observer in observers { observer.connectionsRefused(reason, count: count) }
+    }
+
+    public func flush() {
+        for observer in observers { observer.flush() }
     }
 }

@@ -6,7 +6,7 @@ import Timekeeping
 struct RequestDispatcher: Sendable {
     let responder: any HTTPResponder
     let observer: any HTTPServerObserver
-    let pool: WorkerPool
+    let pools: WorkerPools
     let mailbox: Mailbox
     let state: ServerState
 
@@ -27,11 +27,13 @@ struct RequestDispatcher: Sendable {
             return answer(request, with: response, started: started)
         }
         let answered = request
-        pool.submit { [self] in
+        pools.pool(for: answered.method).submit { [self] in
             let started = MonotonicClock.now()
             responder.respond(to: answered) { response in
                 let answer = answer(answered, with: response, started: started)
                 mailbox.post(.responded(connection: id, bytes: answer.bytes, close: answer.close))
+                // While draining the loop may have flushed for the last time.
+                if state.isDraining { observer.flush() }
             }
         }
         return nil

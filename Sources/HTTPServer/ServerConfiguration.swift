@@ -10,10 +10,15 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeout: Duration
     /// How long shutdown waits for requests in flight before closing everything.
     public var shutdownGrace: Duration
-    /// Threads that run handlers (which may block on the database). Writes
-    /// waiting for their group commit each hold one, so more threads mean
-    /// larger batches per WAL sync: 16 measured best on two cores.
+    /// Threads that run the handlers of requests with a safe method (GET,
+    /// HEAD, OPTIONS: RFC 9110 §9.2.1), which may block on the database but
+    /// mostly compute: few threads serve them first come, first served,
+    /// rather than slicing the CPU between many.
     public var workerThreads: Int
+    /// Threads that run the handlers of the other methods, which change
+    /// things and mostly wait: a write waiting for its group commit holds
+    /// one, so more of them make larger batches per WAL sync.
+    public var writeWorkerThreads: Int
     public var backlog: Int32
     /// Connections open at once; one more is answered 503 and closed at accept.
     public var maxConnections: Int
@@ -25,7 +30,8 @@ public struct ServerConfiguration: Sendable {
         headTimeout: Duration = .seconds(10),
         idleTimeout: Duration = .seconds(60),
         shutdownGrace: Duration = .seconds(10),
-        workerThreads: Int = 16,
+        workerThreads: Int = 8,
+        writeWorkerThreads: Int = 24,
         backlog: Int32 = 4096,
         maxConnections: Int = 16_384
     ) {
@@ -36,6 +42,7 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeout = idleTimeout
         self.shutdownGrace = shutdownGrace
         self.workerThreads = workerThreads
+        self.writeWorkerThreads = writeWorkerThreads
         self.backlog = backlog
         self.maxConnections = maxConnections
     }

@@ -77,3 +77,24 @@ private struct JobQueue: ~Copyable {
         return job
     }
 }
+
+/// The server's two pools of request workers: one for safe methods (reads,
+/// which mostly compute) and one for the others (writes, which mostly wait
+/// for their commit), each sized for its kind of work.
+struct WorkerPools: Sendable {
+    let reads: WorkerPool
+    let writes: WorkerPool
+
+    /// The pool for a request of `method`: safe methods (RFC 9110 §9.2.1) read.
+    func pool(for method: String) -> WorkerPool {
+        switch method {
+        case "GET", "HEAD", "OPTIONS", "TRACE": reads
+        default: writes
+        }
+    }
+
+    func stop() {
+        reads.stop()
+        writes.stop()
+    }
+}

@@ -16,11 +16,16 @@ public struct JSONLineLog: Sendable {
         self.fd = fd
     }
 
-    /// Writes `{"time": …, "level": …, "msg": …, fields…}`; field values are
-    /// strings, integers, doubles, booleans or nil (null). Strings are escaped
-    /// by the `JSON` module's writer, the one every JSON text of the service uses.
-    /// The line is built as bytes: the access log writes one per request.
+    /// Writes `{"time": …, "level": …, "msg": …, fields…}` (see `line`).
     public func write(level: String = "info", _ message: String, _ fields: [(String, (any Sendable)?)] = []) {
+        write(line(level: level, message, fields))
+    }
+
+    /// The bytes of one log line, newline included: field values are
+    /// strings, integers, doubles, booleans or nil (null). Strings are escaped
+    /// by the `JSON` module's writer, the one every JSON text of the service
+    /// uses. Built as bytes: the access log makes one per request.
+    public func line(level: String = "info", _ message: String, _ fields: [(String, (any Sendable)?)] = []) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(256)
         line.append(contentsOf: #"{"time":""#.utf8)
@@ -43,7 +48,12 @@ public struct JSONLineLog: Sendable {
             }
         }
         line.append(contentsOf: "}\n".utf8)
-        line.withUnsafeBytes { buffer in
+        return line
+    }
+
+    /// Writes whole lines with as few `write` calls as the descriptor allows.
+    public func write(_ lines: [UInt8]) {
+        lines.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
                 let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)

@@ -74,6 +74,7 @@ struct Serve {
             headTimeout: .seconds(try arguments.integer("--head-timeout", in: 1...3600)),
             idleTimeout: .seconds(try arguments.integer("--idle-timeout", in: 1...86_400)),
             workerThreads: try arguments.integer("--workers", in: 1...256),
+            writeWorkerThreads: try arguments.integer("--write-workers", in: 1...256),
             maxConnections: try arguments.integer("--max-connections", in: 1...1_000_000)
         )
     }

@@ -56,6 +56,20 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(slow.readResponse()?.text, "unblocked")
     }
 
+    func testWritesHaveWorkersOfTheirOwn() throws {
+        fixture.stop()
+        fixture = try ServerFixture { $0.workerThreads = 1 }
+        let reader = try fixture.client()
+        reader.send("GET /block HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(fixture.entered.wait(timeout: .now() + 5), .success)
+        // The only read worker is blocked; a POST runs on the write workers.
+        let writer = try fixture.client()
+        writer.send("POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nwrite")
+        XCTAssertEqual(writer.readResponse()?.text, "write")
+        fixture.gate.signal()
+        XCTAssertEqual(reader.readResponse()?.text, "unblocked")
+    }
+
     func testPipelinedRequestsOfBothLanesAreAnsweredInOrder() throws {
         let client = try fixture.client()
         client.send("GET /block HTTP/1.1\r\n\r\nGET /loop HTTP/1.1\r\n\r\nHEAD /loop HTTP/1.1\r\n\r\nGET /last HTTP/1.1\r\n\r\n"
