@@ -33,10 +33,28 @@ public final class HTTPServer: Sendable {
         responder: any HTTPResponder,
         observer: any HTTPServerObserver = AccessLog()
     ) throws -> HTTPServer {
+        try start(listener: HTTPListener.bind(configuration), configuration: configuration, responder: responder, observer: observer)
+    }
+
+    /// Serves `listener` (bound with the same configuration) on background
+    /// threads until `shutdown()`; connections that waited in its backlog are
+    /// served first. On failure the listener is closed.
+    public static func start(
+        listener: HTTPListener,
+        configuration: ServerConfiguration,
+        responder: any HTTPResponder,
+        observer: any HTTPServerObserver = AccessLog()
+    ) throws -> HTTPServer {
         // A peer that goes away mid-write must be an error code, not a signal that kills us.
         signal(SIGPIPE, SIG_IGN)
-        let (listenerFD, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
-        let mailbox = try Mailbox()
+        let (listenerFD, port) = (listener.take(), listener.port)
+        let mailbox: Mailbox
+        do {
+            mailbox = try Mailbox()
+        } catch {
+            close(listenerFD)
+            throw error
+        }
         let state = ServerState()
         let pools = WorkerPools(
             reads: WorkerPool(threads: configuration.workerThreads, name: "entente-worker"),
@@ -77,6 +95,39 @@ public final class HTTPServer: Sendable {
 
     /// Connections open right now (for metrics).
     public var openConnections: Int { state.openConnections }
+}
+
+/// A bound, listening socket that nobody serves yet: connections wait in the
+/// kernel's backlog until `HTTPServer.start(listener:…)`. Binding first tells
+/// at once whether the address is free, before work that should happen only
+/// when it is, and serving only afterwards means no request is answered
+/// before that work is done (`entente serve` makes the first admin key there).
+public final class HTTPListener: Sendable {
+    /// The port actually bound (useful with port 0).
+    public let port: Int
+    private let descriptor: Mutex<Int32?>
+
+    private init(fd: Int32, port: Int) {
+        self.port = port
+        descriptor = Mutex(fd)
+    }
+
+    /// Binds and listens on `configuration.host` and `configuration.port`.
+    public static func bind(_ configuration: ServerConfiguration) throws -> HTTPListener {
+        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        return HTTPListener(fd: fd, port: port)
+    }
+
+    /// Closes the socket unserved: waiting connections are reset. Idempotent.
+    public func close() {
+        if let fd = descriptor.withLock({ $0.take() }) { Glibc.close(fd) }
+    }
+
+    /// Hands the socket to the server that serves it, once.
+    func take() -> Int32 {
+        guard let fd = descriptor.withLock({ $0.take() }) else { preconditionFailure("an HTTPListener is served once, and not after close()") }
+        return fd
+    }
 }
 
 /// State shared between the loop, the workers and readers such as metrics.

@@ -9,7 +9,8 @@ import Registry
 ///
 /// The order matters to a newcomer: every flag is checked, the database is
 /// opened and locked, and the port is bound before the first admin token is
-/// made and printed, so a failed start never spends the token it would print.
+/// made and printed, so a failed start never spends the token it would print;
+/// requests are served only after that, so none meets a missing admin key.
 struct Serve {
     let arguments: Arguments
     let environment: [String: String]
@@ -24,18 +25,21 @@ struct Serve {
         let openAPI = ResourceLocator.find("docs/openapi.yaml", explicit: environment["ENTENTE_OPENAPI"])
             .flatMap { FileManager.default.contents(atPath: $0) }.map { Array($0) } ?? []
         let api = EntenteAPI(registry: database.registry, openAPIDocument: openAPI, log: log)
-        let server: HTTPServer
+        let listener: HTTPListener
         do {
-            server = try HTTPServer.start(configuration: configuration, responder: api, observer: ObserverGroup([AccessLog(log: log), api.metrics]))
+            listener = try HTTPListener.bind(configuration)
         } catch {
             database.pool.close()
             throw ServeError("cannot listen on \(configuration.host):\(configuration.port): \(error)")
         }
+        let server: HTTPServer
         do {
+            // Served only once the admin key exists: a client that sees /healthz answer can use it.
             try bootstrapAdminKey(database.registry, path: database.pool.path)
+            server = try HTTPServer.start(listener: listener, configuration: configuration, responder: api,
+                                          observer: ObserverGroup([AccessLog(log: log), api.metrics]))
         } catch {
-            server.shutdown()
-            server.waitUntilStopped()
+            listener.close()
             database.pool.close()
             throw error
         }

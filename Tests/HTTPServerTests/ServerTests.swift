@@ -56,6 +56,31 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(slow.readResponse()?.text, "unblocked")
     }
 
+    func testABoundListenerKeepsRequestsWaitingUntilItIsServed() throws {
+        var configuration = ServerConfiguration(port: 0)
+        configuration.limits = .init(maxHeadBytes: 1024, maxBodyBytes: 4096)
+        let listener = try HTTPListener.bind(configuration)
+        let client = try TestClient(port: listener.port, timeoutSeconds: 1)
+        client.send("GET /early HTTP/1.1\r\n\r\n")
+        XCTAssertNil(client.readResponse(), "answered before the server started")
+        let server = try HTTPServer.start(listener: listener, configuration: configuration,
+                                          responder: TestResponder(gate: DispatchSemaphore(value: 0), entered: DispatchSemaphore(value: 0)),
+                                          observer: RecordingObserver())
+        defer {
+            server.shutdown()
+            server.waitUntilStopped()
+        }
+        XCTAssertEqual(server.port, listener.port)
+        XCTAssertEqual(client.readResponse()?.text, "path /early")
+    }
+
+    func testAListenerClosedUnservedTurnsConnectionsAway() throws {
+        let listener = try HTTPListener.bind(ServerConfiguration(port: 0))
+        listener.close()
+        listener.close()
+        XCTAssertThrowsError(try TestClient(port: listener.port))
+    }
+
     func testWritesHaveWorkersOfTheirOwn() throws {
         fixture.stop()
         fixture = try ServerFixture { $0.workerThreads = 1 }

@@ -8,9 +8,12 @@ Starts the release build under `valgrind --tool=callgrind` on a fresh database
 in a temporary folder, seeds 200 partners, then for each scenario zeroes the
 counters, sends N requests one after another on one keep-alive connection and
 dumps the counters. Callgrind counts user-space instructions (the kernel's are
-not in it), whatever else the machine is doing. The table gives instructions
-per request and where they went, by library (the kernel's share is seen with
-`perf`, system calls with `strace -c`). Then the same requests against the
+not in it), whatever else the machine is doing. The tables give instructions
+per request, where they went by library, and by component: inclusive counts
+of the parser, the router, authentication, SQLite, JSON, the response
+serializer and the access log (they overlap where one calls another), and
+the self counts of malloc and reference counting (the kernel's share is seen
+with `perf`). Then the same requests against the
 build run without valgrind, under `strace -c -f`, give system calls per request.
 """
 import argparse
@@ -117,6 +120,40 @@ def self_costs(path):
     return by_object, by_function
 
 
+# What each request's instructions go to: inclusive counts of the functions
+# that do each part (a mangled-name fragment; the largest match counts), and
+# the self counts of the allocator and reference counting.
+COMPONENTS = [
+    ("parse", ["RequestParserV4next"]),
+    ("route", ["RouterV5match"]),
+    ("auth", ["AuthenticatorC12authenticate"]),
+    ("SQLite", ["sqlite3_step"]),
+    ("JSON", ["JSONParser", "4JSONAAO5write2to"]),
+    ("response", ["ResponseSerializerO9serialize"]),
+    ("access log", ["AccessLogC16requestCompleted"]),
+]
+ALLOCATION = ("malloc", "free", "_int_malloc", "_int_free", "swift_allocObject", "swift_retain", "swift_release",
+              "swift_bridgeObjectRetain", "swift_bridgeObjectRelease", "swift_deallocClassInstance", "_swift_release_dealloc")
+
+
+def components(dump, by_function, requests):
+    """Instructions per request by component (inclusive; they overlap where one calls another)."""
+    text = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", dump],
+                          capture_output=True, text=True).stdout
+    inclusive = collections.defaultdict(int)
+    for line in text.splitlines():
+        m = re.match(r"^\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)$", line)
+        if not m:
+            continue
+        cost, name = int(m.group(1).replace(",", "")), m.group(2)
+        for component, fragments in COMPONENTS:
+            if any(fragment in name for fragment in fragments):
+                inclusive[component] = max(inclusive[component], cost)
+    parts = [(component, inclusive.get(component, 0) / requests) for component, _ in COMPONENTS]
+    parts.append(("malloc + refcounts", sum(cost for name, cost in by_function.items() if name in ALLOCATION) / requests))
+    return parts
+
+
 def callgrind_profile(binary, requests, folder):
     port = free_port()
     out = os.path.join(folder, "callgrind.out")
@@ -136,7 +173,7 @@ def callgrind_profile(binary, requests, folder):
         subprocess.run(["callgrind_control", "--dump=" + scenario, str(proc.pid)], check=True, capture_output=True)
         dumps = sorted(glob.glob(out + ".*"), key=os.path.getmtime)
         by_object, by_function = self_costs(dumps[-1])
-        results[scenario] = (by_object, by_function)
+        results[scenario] = (by_object, by_function, components(dumps[-1], by_function, requests))
     proc.terminate()
     proc.wait(60)
     return results
@@ -188,7 +225,7 @@ def main():
     n = args.requests
     print("| scenario | instructions / request | by library (share) | syscalls / request |")
     print("| --- | ---: | --- | --- |")
-    for scenario, (by_object, _) in profiles.items():
+    for scenario, (by_object, _, _) in profiles.items():
         total = sum(by_object.values())
         shares = ", ".join(f"{name} {100 * cost / total:.0f} %" for name, cost in by_object.most_common(5))
         calls = syscalls[scenario]
@@ -196,7 +233,12 @@ def main():
         top_calls = ", ".join(f"{name} {count / n:.1f}" for name, count in sorted(calls.items(), key=lambda kv: -kv[1])[:6])
         print(f"| {scenario} | {total / n:,.0f} | {shares} | {total_calls / n:.1f}: {top_calls} |")
     print()
-    for scenario, (by_object, by_function) in profiles.items():
+    print("| scenario | " + " | ".join(name for name, _ in COMPONENTS) + " | malloc + refcounts |")
+    print("| --- |" + " ---: |" * (len(COMPONENTS) + 1))
+    for scenario, (_, _, parts) in profiles.items():
+        print(f"| {scenario} | " + " | ".join(f"{cost:,.0f}" for _, cost in parts) + " |")
+    print()
+    for scenario, (by_object, by_function, _) in profiles.items():
         total = sum(by_function.values())
         print(f"{scenario}: top functions (self instructions per request)")
         for name, cost in by_function.most_common(15):
