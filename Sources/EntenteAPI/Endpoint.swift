@@ -29,16 +29,17 @@ struct Endpoint: Sendable {
 /// Collects routes; each `Routes` file adds its own.
 struct RouteTable {
     private(set) var router = Router<Endpoint>()
-    /// The paths of event-loop routes: the loop looks a request up here
-    /// before routing it, so requests for a worker cost it one set lookup.
-    private(set) var eventLoopPaths: Set<Substring> = []
+    /// The event-loop routes (GET, no parameters) by path: the loop finds
+    /// them with one lookup, and requests for a worker cost it only that.
+    private(set) var eventLoopRoutes: [Substring: Endpoint] = [:]
 
     mutating func add(_ method: String, _ path: String, _ access: Access, resource: ScopedResource? = nil, lane: Endpoint.Lane = .worker,
                       _ handler: @escaping Endpoint.Handler) {
+        let endpoint = Endpoint(access: access, resource: resource, lane: lane, handler: handler)
         if lane == .eventLoop {
-            precondition(!path.contains("{"), "an event-loop route has no parameters: \(path)")
-            eventLoopPaths.insert(Substring(path))
+            precondition(method == "GET" && !path.contains("{"), "an event-loop route is a GET without parameters: \(path)")
+            eventLoopRoutes[Substring(path)] = endpoint
         }
-        router.add(method, path, Endpoint(access: access, resource: resource, lane: lane, handler: handler))
+        router.add(method, path, endpoint)
     }
 }

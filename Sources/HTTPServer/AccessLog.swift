@@ -35,7 +35,7 @@ public final class AccessLog: HTTPServerObserver {
             ("method", Self.truncated(record.method)),
             ("route", record.route),
             ("status", record.status),
-            ("duration_ms", (record.durationSeconds * 1_000_000).rounded() / 1000),
+            ("duration_ms", Milliseconds(seconds: record.durationSeconds)),
             ("bytes", record.bytes),
         ])
         pending.withLock { lines in

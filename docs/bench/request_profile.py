@@ -130,7 +130,7 @@ COMPONENTS = [
     ("SQLite", ["sqlite3_step"]),
     ("JSON", ["JSONParser", "4JSONAAO5write2to"]),
     ("response", ["ResponseSerializerO9serialize"]),
-    ("access log", ["AccessLogC16requestCompleted"]),
+    ("access log", ["AccessLogC16requestCompleted", "AccessLogV16requestCompleted"]),
 ]
 ALLOCATION = ("malloc", "free", "_int_malloc", "_int_free", "swift_allocObject", "swift_retain", "swift_release",
               "swift_bridgeObjectRetain", "swift_bridgeObjectRelease", "swift_deallocClassInstance", "_swift_release_dealloc")
