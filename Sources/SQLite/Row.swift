@@ -24,6 +24,11 @@ public struct Row: Sendable, Hashable {
         columns.index(of: name).map { values[$0] } ?? .null
     }
 
+    /// The position of the column called `name`, or nil when there is none.
+    public func columnIndex(_ name: String) -> Int? {
+        columns.index(of: name)
+    }
+
     /// The integer in column `name`; `nil` for NULL or any other storage class.
     public func int(_ name: String) -> Int64? {
         if case .integer(let value) = self[name] { return value }
@@ -61,6 +66,8 @@ extension Row {
     /// The column layout of a result set, shared by all its rows.
     final class Columns: Sendable, Hashable {
         let names: [String]
+        /// Names as SQLite reports them: the code asks in the same case, and this skips lowercasing.
+        private let indexByName: [String: Int]
         private let indexByLowercasedName: [String: Int]
 
         init(names: [String]) {
@@ -69,11 +76,17 @@ extension Row {
             for (index, name) in names.enumerated() where indexByLowercasedName[name.lowercased()] == nil {
                 indexByLowercasedName[name.lowercased()] = index
             }
+            // Each name leads to the leftmost column equal to it in any case.
+            var indexByName: [String: Int] = [:]
+            for name in names where indexByName[name] == nil {
+                indexByName[name] = indexByLowercasedName[name.lowercased()]
+            }
+            self.indexByName = indexByName
             self.indexByLowercasedName = indexByLowercasedName
         }
 
         func index(of name: String) -> Int? {
-            indexByLowercasedName[name.lowercased()]
+            indexByName[name] ?? indexByLowercasedName[name.lowercased()]
         }
 
         static func == (lhs: Columns, rhs: Columns) -> Bool { lhs.names == rhs.names }

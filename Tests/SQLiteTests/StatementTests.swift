@@ -11,6 +11,16 @@ final class StatementTests: XCTestCase {
         return db
     }
 
+    func testColumnNamesAreFoundInAnyCaseLeftmostFirst() throws {
+        let db = try makeConnection()
+        let row = try XCTUnwrap(try db.queryOne("SELECT 1 AS b, 2 AS A, 3 AS a, 4 AS \"É\""))
+        let cases: [(name: String, index: Int?)] = [("A", 1), ("a", 1), ("b", 0), ("B", 0), ("É", 3), ("é", 3), ("c", nil)]
+        for (name, index) in cases {
+            XCTAssertEqual(row.columnIndex(name), index, name)
+            XCTAssertEqual(row[name], index.map { row[$0] } ?? .null, name)
+        }
+    }
+
     func testSameSQLTwiceGivesIndependentResults() throws {
         let db = try makeTable()
         let sql = "SELECT name FROM t WHERE id >= ? ORDER BY id"

@@ -14,26 +14,39 @@ public struct CorruptRecord: Error, CustomStringConvertible {
 struct StoredRecord {
     /// Where the values come from, for the error (`partners`, `conventions.document`).
     let source: String
-    private let values: JSONObject
+    private let storage: Storage
+
+    private enum Storage {
+        case document(JSONObject)
+        /// Read column by column as asked: a page of rows builds no dictionaries.
+        case row(Row)
+    }
 
     init(document: JSONObject, source: String) {
         self.source = source
-        values = document
+        storage = .document(document)
     }
 
     /// The columns of `row` (blobs are not read this way).
     init(row: Row, table: String) {
         source = table
-        var values = JSONObject()
-        for (index, name) in row.columnNames.enumerated() {
+        storage = .row(row)
+    }
+
+    /// The value of `key`; nil when there is no such field or column.
+    private func value(_ key: String) -> JSON? {
+        switch storage {
+        case .document(let document):
+            return document[key]
+        case .row(let row):
+            guard let index = row.columnIndex(key) else { return nil }
             switch row[index] {
-            case .null, .blob: values[name] = .null
-            case .integer(let value): values[name] = .int(value)
-            case .real(let value): values[name] = .double(value)
-            case .text(let value): values[name] = .string(value)
+            case .null, .blob: return .null
+            case .integer(let value): return .int(value)
+            case .real(let value): return .double(value)
+            case .text(let value): return .string(value)
             }
         }
-        self.values = values
     }
 
     /// The stored JSON document in the text column `column` of `row`.
@@ -46,11 +59,11 @@ struct StoredRecord {
     }
 
     private func corrupt(_ key: String, _ expected: String) -> CorruptRecord {
-        CorruptRecord(description: "\(source): \(key) is \(values[key].map { "\($0)" } ?? "missing"), expected \(expected)")
+        CorruptRecord(description: "\(source): \(key) is \(value(key).map { "\($0)" } ?? "missing"), expected \(expected)")
     }
 
     private func optional<T>(_ key: String, _ expected: String, _ read: (JSON) -> T?) throws(CorruptRecord) -> T? {
-        guard let value = values[key], value != .null else { return nil }
+        guard let value = value(key), value != .null else { return nil }
         guard let read = read(value) else { throw corrupt(key, expected) }
         return read
     }
@@ -72,7 +85,7 @@ struct StoredRecord {
     func array(_ key: String) throws(CorruptRecord) -> [JSON] { try required(key, "an array", \.arrayValue) }
     /// Any JSON value, `null` included.
     func json(_ key: String) throws(CorruptRecord) -> JSON {
-        guard let value = values[key] else { throw corrupt(key, "a value") }
+        guard let value = value(key) else { throw corrupt(key, "a value") }
         return value
     }
 
@@ -103,7 +116,7 @@ struct StoredRecord {
 
     /// An array of objects that older documents may lack (read as empty).
     func optionalRecords(_ key: String) throws(CorruptRecord) -> [StoredRecord] {
-        guard let value = values[key], !value.isNull else { return [] }
+        guard let value = value(key), !value.isNull else { return [] }
         return try records(key)
     }
 
