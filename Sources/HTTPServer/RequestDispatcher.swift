@@ -30,6 +30,7 @@ struct RequestDispatcher: Sendable {
         pools.pool(for: answered.method).submit { [self] in
             let started = MonotonicClock.now()
             responder.respond(to: answered) { response in
+                // Logged before it is posted, so the loop's flush after this round writes its line.
                 let answer = answer(answered, with: response, started: started)
                 mailbox.post(.responded(connection: id, bytes: answer.bytes, close: answer.close))
                 // While draining the loop may have flushed for the last time.
