@@ -1,4 +1,4 @@
-import Synchronization
+import Locks
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -22,7 +22,7 @@ public enum SecureRandom {
         pool.withLock { $0.next() }
     }
 
-    private static let pool = Mutex(RandomPool())
+    private static let pool = Locked(RandomPool())
 }
 
 /// Values read from the system's CSPRNG in blocks, each handed out once.

@@ -1,5 +1,5 @@
 import Logging
-import Synchronization
+import Locks
 
 /// The access log of API.md §10: time, request id, method, route template,
 /// status, duration and bytes; never a token or a body.
@@ -10,7 +10,7 @@ import Synchronization
 /// answered it. A crash loses at most that round's lines.
 public final class AccessLog: HTTPServerObserver {
     public let log: JSONLineLog
-    private let pending = Mutex<[UInt8]>([])
+    private let pending = Locked<[UInt8]>([])
 
     public init(log: JSONLineLog = JSONLineLog()) {
         self.log = log

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Locks
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -105,11 +106,11 @@ public final class HTTPServer: Sendable {
 public final class HTTPListener: Sendable {
     /// The port actually bound (useful with port 0).
     public let port: Int
-    private let descriptor: Mutex<Int32?>
+    private let descriptor: Locked<Int32?>
 
     private init(fd: Int32, port: Int) {
         self.port = port
-        descriptor = Mutex(fd)
+        descriptor = Locked(fd)
     }
 
     /// Binds and listens on `configuration.host` and `configuration.port`.

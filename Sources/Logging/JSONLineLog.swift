@@ -2,7 +2,7 @@
 import Glibc
 #endif
 import JSON
-import Synchronization
+import Locks
 import Timekeeping
 
 /// Structured logs: one JSON object per line on a file descriptor (stdout by
@@ -55,7 +55,7 @@ public struct JSONLineLog: Sendable {
 
     /// The second of the last line and its RFC 3339 text up to the dot:
     /// lines of the same second only add their milliseconds.
-    private static let currentSecond = Mutex<(second: Int, prefix: [UInt8])>((-1, []))
+    private static let currentSecond = Locked<(second: Int, prefix: [UInt8])>((-1, []))
 
     /// Now as `2026-11-27T10:15:00.123Z`.
     private static func appendTimestamp(to line: inout [UInt8]) {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locks
 
 /// Copies the WAL back into the database file on a thread of its own, so no
 /// commit pays for a checkpoint. The writer's WAL hook reports the WAL's
@@ -13,7 +13,7 @@ final class Checkpointer: Sendable {
     }
 
     let threshold: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopped = DispatchSemaphore(value: 0)
 
