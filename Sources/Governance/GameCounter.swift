@@ -106,31 +106,30 @@ struct GameCounter: Sendable {
 
     // MARK: Engines
 
+    /// `count` of each weight in `weights`, computed once per distinct weight
+    /// (parties of equal weight have equal swings), checking for cancellation before each.
+    private func perDistinctWeight<Count>(_ weights: [Int], _ count: (Int) -> Count) throws(ComputationCancelled) -> [Count] {
+        var byWeight: [Int: Count] = [:]
+        return try weights.map { weight throws(ComputationCancelled) in
+            if let known = byWeight[weight] { return known }
+            try cancellation.check()
+            let counted = count(weight)
+            byWeight[weight] = counted
+            return counted
+        }
+    }
+
     func countByClasses() throws(ComputationCancelled) -> CountedSwings {
         let net = netIntegerGame()!
         let classes = ClassEnumeration(freeWeights: net.freeWeights, quota: net.quota, partiesQuota: net.partiesQuota)
         let least = BigUInt(classes.minimumWinningWeight()) + split.vetoWeight
         if !indices.contains(.shapleyShubik) {
-            var byWeight: [Int: BigUInt] = [:]
-            let free = try net.freeWeights.map { weight throws(ComputationCancelled) in
-                if let known = byWeight[weight] { return known }
-                try cancellation.check()
-                let total = classes.swingTotalOfFreeParty(weight: weight)
-                byWeight[weight] = total
-                return total
-            }
+            let free = try perDistinctWeight(net.freeWeights, classes.swingTotalOfFreeParty(weight:))
             let veto = split.vetoIndices.isEmpty ? nil : classes.winningCoalitionTotal()
             return CountedSwings(totals: split.swingTotals(playerCount: game.playerCount, free: free, veto: veto),
                                  leastWinningWeight: least)
         }
-        var byWeight: [Int: [BigUInt]] = [:]
-        let free = try net.freeWeights.map { weight throws(ComputationCancelled) in
-            if let known = byWeight[weight] { return known }
-            try cancellation.check()
-            let counts = classes.swingsOfFreeParty(weight: weight)
-            byWeight[weight] = counts
-            return counts
-        }
+        let free = try perDistinctWeight(net.freeWeights, classes.swingsOfFreeParty(weight:))
         let veto = split.vetoIndices.isEmpty ? [] : classes.winningCoalitions()
         let bySize = split.swingsBySize(playerCount: game.playerCount, free: free, veto: veto)
         return CountedSwings(lower: bySize, upper: bySize, isExact: true, leastWinningWeight: least)

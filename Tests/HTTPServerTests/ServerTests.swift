@@ -37,12 +37,18 @@ final class ServerTests: XCTestCase {
         XCTAssertEqual(client.readResponse()?.text, "path /last")
     }
 
-    func testEventLoopAnswersNeedNoWorker() throws {
+    /// Restarts the server with one read worker and blocks it on `/block`; the client waiting for that answer.
+    private func occupyTheOnlyReadWorker() throws -> TestClient {
         fixture.stop()
         fixture = try ServerFixture { $0.workerThreads = 1 }
-        let slow = try fixture.client()
-        slow.send("GET /block HTTP/1.1\r\n\r\n")
+        let client = try fixture.client()
+        client.send("GET /block HTTP/1.1\r\n\r\n")
         XCTAssertEqual(fixture.entered.wait(timeout: .now() + 5), .success)
+        return client
+    }
+
+    func testEventLoopAnswersNeedNoWorker() throws {
+        let slow = try occupyTheOnlyReadWorker()
         // The only worker is blocked: the loop answers by itself.
         let client = try fixture.client()
         client.send("GET /loop HTTP/1.1\r\n\r\n")
@@ -82,11 +88,7 @@ final class ServerTests: XCTestCase {
     }
 
     func testWritesHaveWorkersOfTheirOwn() throws {
-        fixture.stop()
-        fixture = try ServerFixture { $0.workerThreads = 1 }
-        let reader = try fixture.client()
-        reader.send("GET /block HTTP/1.1\r\n\r\n")
-        XCTAssertEqual(fixture.entered.wait(timeout: .now() + 5), .success)
+        let reader = try occupyTheOnlyReadWorker()
         // The only read worker is blocked; a POST runs on the write workers.
         let writer = try fixture.client()
         writer.send("POST /echo HTTP/1.1\r\nContent-Length: 5\r\n\r\nwrite")

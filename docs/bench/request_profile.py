@@ -154,14 +154,19 @@ def components(dump, by_function, requests):
     return parts
 
 
+def seeded_client(port):
+    """A client of the server on `port` after 200 partners were created, and 100 of their ids."""
+    client = Client(port)
+    for _ in range(200):
+        client.post(None)
+    return client, [p["id"] for p in json.loads(client.send("GET", "/v1/partners?limit=100"))["items"]]
+
+
 def callgrind_profile(binary, requests, folder):
     port = free_port()
     out = os.path.join(folder, "callgrind.out")
     proc = start(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out + ".%p", binary], port, folder, 300)
-    client = Client(port)
-    for _ in range(200):
-        client.post(None)
-    ids = [p["id"] for p in json.loads(client.send("GET", "/v1/partners?limit=100"))["items"]]
+    client, ids = seeded_client(port)
     results = {}
     for scenario in ("get_by_id", "post", "healthz"):
         call = getattr(client, scenario)
@@ -182,10 +187,7 @@ def callgrind_profile(binary, requests, folder):
 def syscall_profile(binary, requests, folder):
     port = free_port()
     proc = start([binary], port, folder, 30)
-    client = Client(port)
-    for _ in range(200):
-        client.post(None)
-    ids = [p["id"] for p in json.loads(client.send("GET", "/v1/partners?limit=100"))["items"]]
+    client, ids = seeded_client(port)
     results = {}
     for scenario in ("get_by_id", "post", "healthz"):
         call = getattr(client, scenario)
