@@ -27,6 +27,10 @@ final class EventLoop {
     private var drainDeadline: UInt64 = 0
     private var acceptPausedUntil: UInt64 = 0
     private let sweepInterval: UInt64
+    /// No connection's deadline passes before this: until then the periodic
+    /// tick skips the scan of every connection, so thousands of idle
+    /// connections cost nothing between their deadlines.
+    private var earliestDeadline = UInt64.max
     private let refuser: ConnectionRefuser
     private let timeouts: ConnectionState.Timeouts
 
@@ -41,7 +45,7 @@ final class EventLoop {
         refuser = ConnectionRefuser(observer: dispatcher.observer)
         timeouts = ConnectionState.Timeouts(head: configuration.headTimeout.nanoseconds, idle: configuration.idleTimeout.nanoseconds)
         scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
-        // Check deadlines often enough that a timeout fires within a quarter of its length.
+        // Tick often enough that a timeout fires within a quarter of its length.
         let shortest = min(configuration.headTimeout.nanoseconds, configuration.idleTimeout.nanoseconds)
         sweepInterval = min(max(shortest / 4, 5_000_000), 1_000_000_000)
         try watch(listenerFD, token: Self.listenerToken, events: EPOLLIN.rawValue)
@@ -56,9 +60,9 @@ final class EventLoop {
     /// Runs until shutdown has drained every connection (or its grace ran out).
     func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 512)
-        var nextSweep = MonotonicClock.now() + sweepInterval
+        var nextTick = MonotonicClock.now() + sweepInterval
         while true {
-            let timeout = Int32(max(1, (nextSweep &- min(nextSweep, MonotonicClock.now())) / 1_000_000))
+            let timeout = Int32(max(1, (nextTick &- min(nextTick, MonotonicClock.now())) / 1_000_000))
             let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
             if count < 0 && errno != EINTR { break }
             for index in 0..<max(0, Int(count)) {
@@ -80,12 +84,15 @@ final class EventLoop {
                         connection.writable = true
                     }
                     service(connection)
+                    noteDeadline(of: connection)
                 }
             }
             let now = MonotonicClock.now()
-            if now >= nextSweep {
-                sweep(now: now)
-                nextSweep = now + sweepInterval
+            if now >= nextTick {
+                resumeAcceptingIfDue(now: now)
+                refuser.report(now: now)
+                if now >= earliestDeadline { sweep(now: now) }
+                nextTick = now + sweepInterval
             }
             dispatcher.observer.flush()
             if draining && (connections.isEmpty || now >= drainDeadline) { break }
@@ -140,6 +147,7 @@ final class EventLoop {
                 continue
             }
             connections[connection.id] = connection
+            noteDeadline(of: connection)
             state.connectionOpened()
         }
     }
@@ -246,6 +254,7 @@ final class EventLoop {
                 connection.queue(bytes)
                 connection.state.responded(now: MonotonicClock.now(), close: close || draining, hasBufferedBytes: connection.parser.bufferedByteCount > 0)
                 service(connection)
+                noteDeadline(of: connection)
             case .shutdown:
                 beginDraining()
             }
@@ -272,12 +281,28 @@ final class EventLoop {
         }
     }
 
-    /// Closes connections whose head, body, idle or write deadline has passed.
+    /// Lowers `earliestDeadline` to a connection's deadline, after anything
+    /// that may have moved it (0 while a handler has the request: no timer).
+    private func noteDeadline(of connection: ClientConnection) {
+        let deadline = connection.state.deadline
+        if deadline != 0 && deadline < earliestDeadline { earliestDeadline = deadline }
+    }
+
+    /// Closes connections whose head, body, idle or write deadline has passed,
+    /// and finds the earliest deadline of those that stay.
     private func sweep(now: UInt64) {
-        resumeAcceptingIfDue(now: now)
-        refuser.report(now: now)
-        for connection in Array(connections.values) {
-            switch connection.state.sweep(now: now, midRequest: connection.parser.isMidRequest, hasPendingOutput: connection.hasPendingOutput) {
+        earliestDeadline = .max
+        var expired: [(ClientConnection, ConnectionState.SweepAction)] = []
+        for connection in connections.values {
+            let action = connection.state.sweep(now: now, midRequest: connection.parser.isMidRequest, hasPendingOutput: connection.hasPendingOutput)
+            if action == .none {
+                noteDeadline(of: connection)
+            } else {
+                expired.append((connection, action))
+            }
+        }
+        for (connection, action) in expired {
+            switch action {
             case .none:
                 continue
             case .answerTimeout:

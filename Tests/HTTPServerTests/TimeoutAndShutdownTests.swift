@@ -13,6 +13,25 @@ final class TimeoutAndShutdownTests: XCTestCase {
         XCTAssertTrue(client.isClosedByServer())
     }
 
+    func testAHeadStartedAfterALongIdleDeadlineStillTimesOutOnTime() throws {
+        // The sweep skips its scan until the earliest deadline it knows of: a
+        // request started on a connection whose idle deadline is far off moves
+        // that deadline nearer, and the sweep must see it.
+        let fixture = try ServerFixture {
+            $0.headTimeout = .milliseconds(200)
+            $0.idleTimeout = .seconds(60)
+        }
+        defer { fixture.stop() }
+        let client = try fixture.client()
+        client.send("GET / HTTP/1.1\r\n\r\n")
+        XCTAssertEqual(client.readResponse()?.status, 200)
+        // Past the first head deadline: a sweep has run and knows only the idle one.
+        Thread.sleep(forTimeInterval: 0.4)
+        client.send("GET / HTTP/1.1\r\nHost: slow")
+        XCTAssertEqual(client.readResponse()?.status, 408)
+        XCTAssertTrue(client.isClosedByServer())  // 5 s at most, far below the idle timeout
+    }
+
     func testIdleKeepAliveConnectionIsClosed() throws {
         let fixture = try ServerFixture { $0.idleTimeout = .milliseconds(200) }
         defer { fixture.stop() }
