@@ -26,7 +26,7 @@ final class EventLoop {
     private var draining = false
     private var drainDeadline: UInt64 = 0
     private var acceptPausedUntil: UInt64 = 0
-    private let sweepInterval: UInt64
+    private let tickInterval: UInt64
     /// No connection's deadline passes before this: until then the periodic
     /// tick skips the scan of every connection, so thousands of idle
     /// connections cost nothing between their deadlines.
@@ -47,7 +47,7 @@ final class EventLoop {
         scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
         // Tick often enough that a timeout fires within a quarter of its length.
         let shortest = min(configuration.headTimeout.nanoseconds, configuration.idleTimeout.nanoseconds)
-        sweepInterval = min(max(shortest / 4, 5_000_000), 1_000_000_000)
+        tickInterval = min(max(shortest / 4, 5_000_000), 1_000_000_000)
         try watch(listenerFD, token: Self.listenerToken, events: EPOLLIN.rawValue)
         try watch(mailbox.eventFD, token: Self.mailboxToken, events: EPOLLIN.rawValue)
     }
@@ -60,7 +60,7 @@ final class EventLoop {
     /// Runs until shutdown has drained every connection (or its grace ran out).
     func run() {
         var events = [epoll_event](repeating: epoll_event(), count: 512)
-        var nextTick = MonotonicClock.now() + sweepInterval
+        var nextTick = MonotonicClock.now() + tickInterval
         while true {
             let timeout = Int32(max(1, (nextTick &- min(nextTick, MonotonicClock.now())) / 1_000_000))
             let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
@@ -92,7 +92,7 @@ final class EventLoop {
                 resumeAcceptingIfDue(now: now)
                 refuser.report(now: now)
                 if now >= earliestDeadline { sweep(now: now) }
-                nextTick = now + sweepInterval
+                nextTick = now + tickInterval
             }
             dispatcher.observer.flush()
             if draining && (connections.isEmpty || now >= drainDeadline) { break }
