@@ -292,26 +292,21 @@ final class EventLoop {
     /// and finds the earliest deadline of those that stay.
     private func sweep(now: UInt64) {
         earliestDeadline = .max
-        var expired: [(ClientConnection, ConnectionState.SweepAction)] = []
+        // Collected first: acting on one changes the dictionary being walked.
+        var lateAnswers: [ClientConnection] = []
+        var toClose: [ClientConnection] = []
         for connection in connections.values {
-            let action = connection.state.sweep(now: now, midRequest: connection.parser.isMidRequest, hasPendingOutput: connection.hasPendingOutput)
-            if action == .none {
-                noteDeadline(of: connection)
-            } else {
-                expired.append((connection, action))
+            switch connection.state.sweep(now: now, midRequest: connection.parser.isMidRequest, hasPendingOutput: connection.hasPendingOutput) {
+            case .none: noteDeadline(of: connection)
+            case .answerTimeout: lateAnswers.append(connection)
+            case .close: toClose.append(connection)
             }
         }
-        for (connection, action) in expired {
-            switch action {
-            case .none:
-                continue
-            case .answerTimeout:
-                fail(connection, with: .timeout)
-                if connections[connection.id] != nil { closeConnection(connection) }
-            case .close:
-                closeConnection(connection)
-            }
+        for connection in lateAnswers {
+            fail(connection, with: .timeout)
+            if connections[connection.id] != nil { closeConnection(connection) }
         }
+        toClose.forEach(closeConnection)
     }
 
     private func closeConnection(_ connection: ClientConnection) {
