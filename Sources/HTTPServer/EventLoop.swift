@@ -84,7 +84,6 @@ final class EventLoop {
                         connection.writable = true
                     }
                     service(connection)
-                    noteDeadline(of: connection)
                 }
             }
             let now = MonotonicClock.now()
@@ -171,6 +170,8 @@ final class EventLoop {
     /// writes what is pending, then reads and answers requests until one goes
     /// to a worker or the socket has nothing more.
     private func service(_ connection: ClientConnection) {
+        // Every event that moves a deadline ends here, whichever way it leaves.
+        defer { noteDeadline(of: connection) }
         while true {
             if connection.hasPendingOutput {
                 guard connection.writable else { return }
@@ -254,7 +255,6 @@ final class EventLoop {
                 connection.queue(bytes)
                 connection.state.responded(now: MonotonicClock.now(), close: close || draining, hasBufferedBytes: connection.parser.bufferedByteCount > 0)
                 service(connection)
-                noteDeadline(of: connection)
             case .shutdown:
                 beginDraining()
             }
@@ -281,8 +281,8 @@ final class EventLoop {
         }
     }
 
-    /// Lowers `earliestDeadline` to a connection's deadline, after anything
-    /// that may have moved it (0 while a handler has the request: no timer).
+    /// Lowers `earliestDeadline` to a connection's deadline: on accept, and
+    /// as `service` returns (0 while a handler has the request: no timer).
     private func noteDeadline(of connection: ClientConnection) {
         let deadline = connection.state.deadline
         if deadline != 0 && deadline < earliestDeadline { earliestDeadline = deadline }
