@@ -106,7 +106,8 @@ struct RequestContext {
             }
             after = seq
         }
-        return PageRequest(limit: limit, after: after, unlimited: wantsCSV)
+        // CSV is every matching row: no paging, so the cursor is checked but not applied.
+        return wantsCSV ? PageRequest(unlimited: true) : PageRequest(limit: limit, after: after)
     }
 
     /// A filter that must be one of `allowed` (400 otherwise).

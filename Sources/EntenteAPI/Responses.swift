@@ -35,15 +35,34 @@ enum Responses {
         HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array((text + "\n").utf8))
     }
 
-    /// Stored documents as a list, each embedded as stored.
-    static func storedList(_ texts: [String]) -> HTTPResponse {
-        let body = "{\"items\":[" + texts.joined(separator: ",") + "],\"next_cursor\":null}\n"
+    /// Stored documents as a page of a list, each embedded as stored (revisions).
+    static func storedPage(_ texts: [(key: Int64, text: String)], context: RequestContext) throws(APIError) -> HTTPResponse {
+        let (page, next) = try slice(texts, key: \.key, context: context)
+        let cursor = next.map { "\"\(Cursor.encode($0))\"" } ?? "null"
+        let body = "{\"items\":[" + page.map(\.text).joined(separator: ",") + "],\"next_cursor\":" + cursor + "}\n"
         return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array(body.utf8))
     }
 
-    /// A list served whole: `{"items": [...], "next_cursor": null}` (amendments, measurements).
-    static func whole(_ items: [JSONObject]) -> HTTPResponse {
-        json(.object(["items": .array(items.map(JSON.object)), "next_cursor": .null]))
+    /// A page of a list the registry reads whole (amendments, measurements):
+    /// `limit` and `cursor` as for every list, the cursor naming the `key` of
+    /// the last item served, so an item inserted earlier in the order later
+    /// does not shift the pages.
+    static func page<Item>(_ items: [Item], key: (Item) -> Int64, context: RequestContext, _ render: (Item) -> JSONObject) throws(APIError) -> HTTPResponse {
+        let (page, next) = try slice(items, key: key, context: context)
+        return json(.object(["items": .array(page.map { .object(render($0)) }), "next_cursor": next.map { .string(Cursor.encode($0)) } ?? .null]))
+    }
+
+    private static func slice<Item>(_ items: [Item], key: (Item) -> Int64, context: RequestContext) throws(APIError) -> (ArraySlice<Item>, next: Int64?) {
+        let request = try context.pageRequest()
+        var start = items.startIndex
+        if request.after != 0 {
+            guard let last = items.firstIndex(where: { key($0) == request.after }) else {
+                throw .badRequest("cursor is not one this server gave for this list.", errors: [FieldError(field: "cursor", message: "not a cursor from this list")])
+            }
+            start = last + 1
+        }
+        let end = min(items.endIndex, start + request.limit)
+        return (items[start..<end], end < items.endIndex ? key(items[end - 1]) : nil)
     }
 
     static func noContent() -> HTTPResponse {

@@ -36,6 +36,11 @@ extension JSON {
     /// Whether this is `.null`.
     public var isNull: Bool { self == .null }
 
+    /// The value, or nil for JSON `null`: an explicit null reads as absent.
+    /// Spelled `Optional.none` on purpose: `JSON` is `ExpressibleByNilLiteral`,
+    /// so in `isNull ? nil : self` the `nil` is `JSON.null` again.
+    public var nonNull: JSON? { isNull ? Optional.none : self }
+
     /// The member `key` of an `.object`; `nil` if absent or if this is not an object.
     public subscript(key: String) -> JSON? {
         objectValue?[key]

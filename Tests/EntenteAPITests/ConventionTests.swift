@@ -322,6 +322,27 @@ final class ConventionTests: XCTestCase {
         let next = try api.post("\(path)/amendments", ["summary": "Titre", "changes": ["title": "Accord révisé"]])
         XCTAssertEqual(next.status, 201, next.text)
         XCTAssertEqual(next.json?["number"], 2)
+
+        // Amendments and revisions page like every list.
+        func page(_ list: String, _ query: String, line: UInt = #line) throws -> (items: [JSON], next: String?) {
+            let response = try api.get("\(path)/\(list)\(query)")
+            XCTAssertEqual(response.status, 200, response.text, line: line)
+            return (response.json?["items"]?.arrayValue ?? [], response.json?["next_cursor"]?.stringValue)
+        }
+        for (list, key) in [("amendments", "number"), ("revisions", "revision")] {
+            let first = try page(list, "?limit=1")
+            XCTAssertEqual(first.items.map { $0[key] }, [1], list)
+            let cursor = try XCTUnwrap(first.next, list)
+            let second = try page(list, "?limit=1&cursor=\(cursor)")
+            XCTAssertEqual(second.items.map { $0[key] }, [2], list)
+            XCTAssertNil(second.next, list)
+            XCTAssertEqual(try page(list, "").items.count, 2, list)
+            for bad in ["?limit=0", "?limit=501", "?cursor=garbage", "?cursor=c99"] {
+                let response = try api.get("\(path)/\(list)\(bad)")
+                XCTAssertEqual(response.status, 400, "\(list)\(bad): \(response.text)")
+                XCTAssertEqual(response.code, "bad_request")
+            }
+        }
     }
 
     func testIfMatchOnActions() throws {
@@ -344,6 +365,15 @@ final class ConventionTests: XCTestCase {
         let staleTermination = try api.post("\(path)/termination", ["reason": "x", "effective_on": "2026-01-01"], headers: [("If-Match", "\"3\"")])
         XCTAssertEqual(staleTermination.status, 412, staleTermination.text)
         XCTAssertEqual(try api.get(path).json?["status"], "in_force")
+        // Amendments are state-changing POSTs on the convention: its version.
+        let staleProposal = try api.post("\(path)/amendments", ["summary": "S", "changes": ["title": "T2"]], headers: [("If-Match", "\"3\"")])
+        XCTAssertEqual(staleProposal.status, 412, staleProposal.text)
+        XCTAssertEqual(try api.get("\(path)/amendments").json?["items"], .array([]), "a refused proposal is not stored")
+        XCTAssertEqual(try api.post("\(path)/amendments", ["summary": "S", "changes": ["title": "T2"]], headers: [("If-Match", "\"4\"")]).status, 201)
+        let staleAmendmentSign = try api.post("\(path)/amendments/1/signatures", ["partner_id": .string(a), "signatory": "A"], headers: [("If-Match", "\"3\"")])
+        XCTAssertEqual(staleAmendmentSign.status, 412, staleAmendmentSign.text)
+        XCTAssertEqual(try api.get("\(path)/amendments/1").json?["signatures"], .array([]))
+        XCTAssertEqual(try api.post("\(path)/amendments/1/signatures", ["partner_id": .string(a), "signatory": "A"], headers: [("If-Match", "\"4\"")]).status, 201)
         let notModified = try api.get(path, headers: [("If-None-Match", "\"4\"")])
         XCTAssertEqual(notModified.status, 304)
     }
@@ -484,13 +514,18 @@ final class ConventionTests: XCTestCase {
         let lines = response.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         XCTAssertEqual(lines.count, 4, "header + every row, no paging: \(response.text)")
         XCTAssertTrue(lines[0].hasPrefix("id,project_id,title,reference,status,currency"), lines[0])
-        XCTAssertEqual(lines[0], "id,project_id,title,reference,status,currency,effective_from,effective_until,notice_days,expired,"
-                       + "revision,signed_at,terminated_on,termination_reason,created_at,updated_at,version", "the scalar fields in JSON order")
+        XCTAssertEqual(lines[0], "id,project_id,title,reference,status,currency,effective_from,effective_until,notice_days,authorised_signatories,"
+                       + "expired,revision,text_sha256,signed_at,terminated_on,termination_reason,created_at,updated_at,version", "the scalar fields in JSON order")
         XCTAssertFalse(lines[0].contains("parties"), "arrays of objects are left out")
         XCTAssertFalse(lines[0].contains("dispute_resolution"), "nested objects are left out")
         XCTAssertTrue(lines[1].hasPrefix("\(c1),\(p1),\"Accord, avec virgule\",REF-1,draft,EUR"), lines[1])
         XCTAssertTrue(lines[2].hasPrefix("\(c2),\(p2),Convention de partenariat,,in_force,EUR"), lines[2])
         XCTAssertTrue(lines[3].hasPrefix("\(c3),"), lines[3])
+
+        // A cursor from a JSON page does not page the CSV either: every row, always.
+        let cursor = try XCTUnwrap(try api.get("/v1/conventions?limit=1").json?["next_cursor"]?.stringValue)
+        let fromCursor = try api.get("/v1/conventions?cursor=\(cursor)", headers: [("Accept", "text/csv")])
+        XCTAssertEqual(fromCursor.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count, 4, fromCursor.text)
 
         let filtered = try api.get("/v1/conventions?project_id=\(p1)", headers: [("Accept", "text/csv")])
         let filteredLines = filtered.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }

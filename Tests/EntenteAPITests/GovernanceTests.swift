@@ -601,6 +601,24 @@ final class GovernanceAPITests: XCTestCase {
         XCTAssertEqual(goodVote.header("ETag"), "\"\(current + 1)\"")
     }
 
+    /// An explicit `null` is an absent field: the default applies, never a stored null.
+    func testExplicitNullsTakeTheDefaults() throws {
+        let live = try LiveServer()
+        let api = live.client()
+        let fx = Fixtures(client: api)
+        let a = try fx.partner("A"), b = try fx.partner("B")
+        let id = try fx.convention(project: try fx.project(), parties: [(a, 1), (b, 1)], extra: [
+            "governance": ["voting": "equal", "majority": "two_thirds", "quorum_percent": nil, "quorum_members_percent": nil],
+        ])
+        let governance = try api.get("/v1/conventions/\(id)").json?["governance"]
+        XCTAssertEqual(governance?["quorum_percent"], 0)
+        XCTAssertEqual(governance?["quorum_members_percent"], 0)
+        try fx.bringIntoForce(id, parties: [a, b])
+        let opened = try api.post("/v1/conventions/\(id)/decisions", ["title": "x", "majority": nil])
+        XCTAssertEqual(opened.status, 201, opened.text)
+        XCTAssertEqual(opened.json?["majority"], "two_thirds", "the convention's majority")
+    }
+
     // MARK: - Defaulting
 
     func testDefaultingParty() throws {

@@ -49,9 +49,17 @@ final class IndicatorAuditEventTests: XCTestCase {
         XCTAssertEqual(items.compactMap { $0["measured_on"]?.stringValue }, ["2026-01-01", "2026-03-01", "2026-03-01"])
         XCTAssertEqual(items.compactMap { $0["value"]?.doubleValue }, [9, 5, 7])
         XCTAssertEqual(items.first?["note"], "relevé")
+        let firstPage = try api.get("\(path)/measurements?limit=2")
+        XCTAssertEqual(firstPage.json?["items"]?.arrayValue?.compactMap { $0["value"]?.doubleValue }, [9, 5])
+        let cursor = try XCTUnwrap(firstPage.json?["next_cursor"]?.stringValue)
 
         // An older measurement recorded later does not become the latest.
         XCTAssertEqual(try api.post("\(path)/measurements", ["value": 50, "measured_on": "2025-12-31"]).status, 201)
+        // Nor does it shift the pages: the next one goes on after the last served.
+        let secondPage = try api.get("\(path)/measurements?limit=2&cursor=\(cursor)")
+        XCTAssertEqual(secondPage.json?["items"]?.arrayValue?.compactMap { $0["value"]?.doubleValue }, [7], secondPage.text)
+        XCTAssertEqual(secondPage.json?["next_cursor"], .null)
+        XCTAssertEqual(try api.get("\(path)/measurements?limit=0").status, 400)
         let afterOld = try api.get(path)
         XCTAssertEqual(try XCTUnwrap(afterOld.json?["latest"]?.doubleValue), 7, accuracy: accuracy)
         XCTAssertEqual(afterOld.json?["measurement_count"], 4)
@@ -173,6 +181,11 @@ final class IndicatorAuditEventTests: XCTestCase {
         let onlyX = try api.get("/v1/audit?entity_type=partner&entity_id=\(x)")
         XCTAssertEqual(onlyX.json?["items"]?.arrayValue?.compactMap { $0["action"]?.stringValue }, ["partner.updated", "partner.created"])
         XCTAssertEqual(try api.get("/v1/audit?entity_type=convention").json?["items"]?.arrayValue?.count, 0)
+        for bad in ["bogus", "", "Partner"] {
+            let response = try api.get("/v1/audit?entity_type=\(bad)")
+            XCTAssertEqual(response.status, 400, "entity_type=\(bad): \(response.text)")
+            XCTAssertEqual(response.errorFields, ["entity_type"])
+        }
 
         // actor: the key that made the change.
         let keyResponse = try api.post("/v1/api-keys", ["name": "Éditeur", "role": "editor"])

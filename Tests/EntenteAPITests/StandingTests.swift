@@ -50,6 +50,14 @@ final class StandingTests: XCTestCase {
         ])
         // A partner with no convention has an empty record.
         XCTAssertEqual(try standing(api, world.d), [])
+        // Paged like every list.
+        let firstPage = try api.get("/v1/partners/\(world.a)/standing?limit=2")
+        XCTAssertEqual(firstPage.json?["items"]?.arrayValue?.compactMap { $0["convention_id"]?.stringValue }, [world.shared, world.draft])
+        let cursor = try XCTUnwrap(firstPage.json?["next_cursor"]?.stringValue, firstPage.text)
+        let lastPage = try api.get("/v1/partners/\(world.a)/standing?limit=2&cursor=\(cursor)")
+        XCTAssertEqual(lastPage.json?["items"]?.arrayValue?.compactMap { $0["convention_id"]?.stringValue }, [world.withC])
+        XCTAssertEqual(lastPage.json?["next_cursor"], .null)
+        XCTAssertEqual(try api.get("/v1/partners/\(world.a)/standing?limit=0").status, 400)
 
         // Deliveries, a fulfilment, and lifting the default show at once.
         XCTAssertEqual(try api.patch("/v1/conventions/\(world.shared)/contributions/\(world.contributionA)", ["delivered_cents": 40_000]).status, 200)

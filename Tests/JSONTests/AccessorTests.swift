@@ -24,6 +24,13 @@ struct AccessorTests {
         #expect(values.map(\.objectValue) == [nil, nil, nil, nil, nil, nil, ["k": 1]])
     }
 
+    /// `JSON` is `ExpressibleByNilLiteral`: a careless `nil` there is `.null`, not absent.
+    @Test func nonNullIsAbsentOnlyForNull() {
+        let values: [JSON] = [nil, true, 7, 2.5, "s", [1], ["k": 1]]
+        #expect(values.map { $0.nonNull == Optional<JSON>.none } == [true, false, false, false, false, false, false])
+        #expect(values.dropFirst().map(\.nonNull) == values.dropFirst().map(Optional.some))
+    }
+
     @Test func integralDoubleIsNotAnInt() {
         #expect(JSON.double(3).intValue == nil)
     }

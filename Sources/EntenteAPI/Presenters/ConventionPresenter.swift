@@ -9,7 +9,8 @@ import Registry
 enum ConventionPresenter {
     static let csvColumns = [
             "id", "project_id", "title", "reference", "status", "currency", "effective_from", "effective_until", "notice_days",
-            "expired", "revision", "signed_at", "terminated_on", "termination_reason", "created_at", "updated_at", "version",
+            "authorised_signatories", "expired", "revision", "text_sha256", "signed_at", "terminated_on", "termination_reason",
+            "created_at", "updated_at", "version",
         ]
 
     static func json(_ view: ConventionView) -> JSONObject {

@@ -9,8 +9,9 @@ enum StandingPresenter {
          "defaulting": .bool(standing.defaulting)]
     }
 
-    /// `GET /v1/partners/{id}/standing`: every convention at once, no cursor.
-    static func list(_ standing: [Standing], partnerID: String) -> JSON {
-        .object(["partner_id": .string(partnerID), "items": .array(standing.map { .object(json($0)) }), "next_cursor": .null])
+    /// `GET /v1/partners/{id}/standing`: a page of conventions, with the partner it is about.
+    static func list(_ standing: Page<Standing>, partnerID: String) -> JSON {
+        .object(["partner_id": .string(partnerID), "items": .array(standing.items.map { .object(json($0)) }),
+                 "next_cursor": standing.nextCursor.map(JSON.string) ?? .null])
     }
 }

@@ -5,7 +5,7 @@ import Registry
 extension EntenteAPI {
     static func addAuditRoutes(to table: inout RouteTable) {
         table.add("GET", "/v1/audit", .read) { api, context in
-            let filter = AuditFilter(entityType: context.query["entity_type"], entityID: context.query["entity_id"], actor: context.query["actor"])
+            let filter = AuditFilter(entityType: try context.filter("entity_type", oneOf: AuditFilter.entityTypes), entityID: context.query["entity_id"], actor: context.query["actor"])
             return Responses.list(try api.registry.audit(filter, scope: context.scope, includeAdministration: context.isAdmin, page: try context.pageRequest()), context: context, AuditEntryPresenter.json)
         }
         table.add("GET", "/v1/events", .read) { api, context in

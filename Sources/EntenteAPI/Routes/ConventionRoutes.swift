@@ -60,12 +60,12 @@ extension EntenteAPI {
         }
         table.add("POST", "/v1/conventions/{id}/amendments", .write, resource: .convention) { api, context in
             let id = try context.parameter("id")
-            let amendment = try api.registry.proposeAmendment(convention: id, fields: try context.jsonBody(), change: context.change)
+            let amendment = try api.registry.proposeAmendment(convention: id, fields: try context.jsonBody(), ifMatch: try context.ifMatch(), change: context.change)
             return Responses.json(.object(AmendmentPresenter.json(amendment)), status: 201, headers: HTTPHeaders([("Location", "/v1/conventions/\(id)/amendments/\(amendment.number)")]))
         }
         table.add("GET", "/v1/conventions/{id}/amendments", .read) { api, context in
             let amendments = try api.registry.amendments(convention: context.parameter("id"), scope: context.scope)
-            return Responses.whole(amendments.map(AmendmentPresenter.json))
+            return try Responses.page(amendments, key: { Int64($0.number) }, context: context, AmendmentPresenter.json)
         }
         table.add("GET", "/v1/conventions/{id}/amendments/{number}", .read) { api, context in
             let amendment = try api.registry.amendment(convention: context.parameter("id"), number: try context.number("number"), scope: context.scope)
@@ -73,7 +73,7 @@ extension EntenteAPI {
         }
         table.add("POST", "/v1/conventions/{id}/amendments/{number}/signatures", .partnerAction, resource: .convention) { api, context in
             let amendment = try api.registry.signAmendment(convention: context.parameter("id"), number: try context.number("number"), fields: try context.jsonBody(),
-                                                           actingFor: context.principal?.partnerID, change: context.change)
+                                                           ifMatch: try context.ifMatch(), actingFor: context.principal?.partnerID, change: context.change)
             return Responses.json(.object(AmendmentPresenter.json(amendment)), status: 201)
         }
         // A revision is by contract the text as stored when it came into force,
@@ -81,7 +81,7 @@ extension EntenteAPI {
         // from what is served), so no presenter re-encodes it.
         table.add("GET", "/v1/conventions/{id}/revisions", .read) { api, context in
             let revisions = try api.registry.revisions(convention: context.parameter("id"), scope: context.scope)
-            return Responses.storedList(revisions.map(\.text))
+            return try Responses.storedPage(revisions.map { (Int64($0.revision), $0.text) }, context: context)
         }
         table.add("GET", "/v1/conventions/{id}/revisions/{revision}", .read) { api, context in
             Responses.stored(try api.registry.revision(convention: context.parameter("id"), revision: try context.number("revision"), scope: context.scope))

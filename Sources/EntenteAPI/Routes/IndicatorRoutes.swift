@@ -26,7 +26,7 @@ extension EntenteAPI {
         }
         table.add("GET", "/v1/indicators/{id}/measurements", .read) { api, context in
             let items = try api.registry.measurements(indicator: context.parameter("id"), scope: context.scope)
-            return Responses.whole(items.map(IndicatorPresenter.json))
+            return try Responses.page(items, key: \.seq, context: context, IndicatorPresenter.json)
         }
     }
 }

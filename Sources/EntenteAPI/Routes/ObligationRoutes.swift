@@ -48,7 +48,7 @@ extension EntenteAPI {
         }
         table.add("GET", "/v1/partners/{id}/standing", .read) { api, context in
             let id = try context.parameter("id")
-            let standing = try api.registry.standing(partner: id, scope: context.scope)
+            let standing = try api.registry.standing(partner: id, scope: context.scope, page: try context.pageRequest())
             return Responses.json(StandingPresenter.list(standing, partnerID: id))
         }
     }

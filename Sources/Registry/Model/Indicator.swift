@@ -64,6 +64,8 @@ public struct Indicator: Sendable {
 /// One measured value of an indicator.
 public struct Measurement: Sendable {
     public let id: String
+    /// Its place in the order of recording: the key of the list's cursor.
+    public let seq: Int64
     public let indicatorID: String
     public let value: Double
     public let measuredOn: String
@@ -79,6 +81,7 @@ public struct Measurement: Sendable {
     init(row: Row) throws(CorruptRecord) {
         let stored = StoredRecord(row: row, table: "measurements")
         id = try stored.string("id")
+        seq = try stored.int("seq")
         indicatorID = try stored.string("indicator_id")
         value = try stored.double("value")
         measuredOn = try stored.string("measured_on")

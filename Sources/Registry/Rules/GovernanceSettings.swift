@@ -117,8 +117,8 @@ public enum GovernanceSettings {
             "voting": .string(votingName),
             "cap_percent": object["cap_percent"] ?? .null, "floor_percent": object["floor_percent"] ?? .null,
             "colleges": .array(collegesJSON),
-            "quorum_percent": object["quorum_percent"].flatMap { $0.isNull ? nil : $0 } ?? 0,
-            "quorum_members_percent": object["quorum_members_percent"].flatMap { $0.isNull ? nil : $0 } ?? 0,
+            "quorum_percent": object["quorum_percent"]?.nonNull ?? 0,
+            "quorum_members_percent": object["quorum_members_percent"]?.nonNull ?? 0,
             "majority": majorityJSON,
             "veto_partner_ids": .array(vetoes.map(JSON.string)),
         ]

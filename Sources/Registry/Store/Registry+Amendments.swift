@@ -2,7 +2,7 @@ import JSON
 import SQLite
 
 extension Registry {
-    public func proposeAmendment(convention id: String, fields: JSONObject, change: ChangeContext) throws -> Amendment {
+    public func proposeAmendment(convention id: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> Amendment {
         var reader = FieldReader(fields, allowed: ["summary", "changes"])
         let summary = reader.string("summary", required: true, maxLength: 2000, trimmed: true, freeText: true)
         let changes = reader.object("changes", required: true)
@@ -14,6 +14,7 @@ extension Registry {
         try reader.check()
         return try write(change) { db, audit in
             let convention = try fetchConvention(id, scope: .everything, db: db)
+            try checkVersion(ifMatch, current: convention.version)
             guard convention.status == .inForce else {
                 throw RegistryError.invalidTransition("Only a convention in force can be amended.")
             }
@@ -62,13 +63,15 @@ extension Registry {
     }
 
     /// A party of the resulting text signs the text it read; the last
-    /// signature applies the changes and makes a new revision.
-    public func signAmendment(convention id: String, number: Int, fields: JSONObject, actingFor: String?, change: ChangeContext) throws -> Amendment {
+    /// signature applies the changes and makes a new revision. `ifMatch`
+    /// names a version of the convention, the resource the amendment changes.
+    public func signAmendment(convention id: String, number: Int, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Amendment {
         let request = try SignatureRequest(fields)
         let partnerID = request.partnerID
         return try write(change) { db, audit in
             var convention = try fetchConvention(id, scope: .everything, db: db)
             var amendment = try visibleAmendment(number, of: convention, to: actingFor, db: db)
+            try checkVersion(ifMatch, current: convention.version)
             try Self.checkActing(actingFor, for: partnerID)
             var resulting = try amendment.resultingText(of: convention, at: change.at)
             try request.checkSigner(authorisedOnly: resulting.authorisedSignatories)

@@ -47,6 +47,11 @@ public struct AuditEntry: Sendable {
 
 /// Filters of `GET /v1/audit`.
 public struct AuditFilter: Sendable {
+    /// Every `entity_type` an entry can have: any other filter value is a client's mistake.
+    public static let entityTypes = [
+        "partner", "person", "project", "convention", "decision", "obligation", "breach_notice", "meeting", "indicator", "api_key", "webhook",
+    ]
+
     public var entityType: String?
     public var entityID: String?
     public var actor: String?

@@ -26,7 +26,7 @@ extension Registry {
             description = reader.string("description", maxLength: 10_000, freeText: true)
             closesAt = reader.instant("closes_at")
             if let closesAt, closesAt <= now.timestamp { reader.fail("closes_at", "must be in the future") }
-            majority = fields["majority"].flatMap { $0.isNull ? nil : $0 }
+            majority = fields["majority"]?.nonNull
             try reader.check()
             self.title = title!
             self.prefix = prefix
