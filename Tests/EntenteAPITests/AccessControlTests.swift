@@ -132,6 +132,7 @@ final class AccessControlTests: XCTestCase {
             assertProblem(try client.get("/v1/api-keys"), 403, "forbidden", "\(role) GET /v1/api-keys")
             assertProblem(try client.post("/v1/api-keys", ["name": "mine", "role": "admin"]), 403, "forbidden", "\(role) POST /v1/api-keys")
             assertProblem(try client.delete("/v1/api-keys/\(someKey)"), 403, "forbidden", "\(role) DELETE /v1/api-keys/{id}")
+            assertProblem(try client.get("/v1/api-keys/\(someKey)"), 403, "forbidden", "\(role) GET /v1/api-keys/{id}")
         }
         XCTAssertEqual(try world.live.count("api_keys"), keysBefore)
         // The key the refused DELETE named still works.
@@ -189,6 +190,18 @@ final class AccessControlTests: XCTestCase {
         XCTAssertEqual(created.status, 201, created.text)
         let id = try XCTUnwrap(created.json?["id"]?.stringValue)
         let token = try XCTUnwrap(created.json?["token"]?.stringValue)
+        XCTAssertEqual(created.header("ETag"), "\"1\"")
+        // Its Location answers, without the token.
+        let location = try XCTUnwrap(created.header("Location"))
+        XCTAssertEqual(location, "/v1/api-keys/\(id)")
+        let fetched = try live.client().get(location)
+        XCTAssertEqual(fetched.status, 200, fetched.text)
+        XCTAssertEqual(fetched.header("ETag"), "\"1\"")
+        XCTAssertEqual(fetched.json?["version"], 1)
+        XCTAssertEqual(fetched.json?["updated_at"], created.json?["created_at"])
+        XCTAssertEqual(fetched.json?["revoked_at"], .null)
+        XCTAssertNil(fetched.json?["token"])
+        XCTAssertEqual(try live.client().get("/v1/api-keys/key_none").status, 404)
         let editor = live.client(token: token)
         // Used once, so any cache of the key is warm.
         XCTAssertEqual(try editor.get("/v1/partners").status, 200)
@@ -196,6 +209,12 @@ final class AccessControlTests: XCTestCase {
 
         let revoked = try live.client().delete("/v1/api-keys/\(id)")
         XCTAssertEqual(revoked.status, 204, revoked.text)
+        let afterRevocation = try live.client().get("/v1/api-keys/\(id)")
+        XCTAssertEqual(afterRevocation.status, 200, "a revoked key is still found: \(afterRevocation.text)")
+        XCTAssertEqual(afterRevocation.header("ETag"), "\"2\"")
+        XCTAssertEqual(afterRevocation.json?["version"], 2)
+        XCTAssertNotEqual(afterRevocation.json?["revoked_at"], .null)
+        XCTAssertEqual(afterRevocation.json?["updated_at"], afterRevocation.json?["revoked_at"])
 
         let refused = try editor.get("/v1/partners")
         XCTAssertEqual(refused.status, 401, refused.text)

@@ -209,6 +209,13 @@ final class ProjectTests: XCTestCase {
         XCTAssertEqual(changed.status, 200, changed.text)
         XCTAssertEqual(participants(changed), [a: "co_organizer"])
         XCTAssertEqual(changed.json?["version"], 3)
+        // The Location of the 201 answers with the participation.
+        let location = try XCTUnwrap(added.header("Location"))
+        let participation = try client.get(location)
+        XCTAssertEqual(participation.status, 200, participation.text)
+        XCTAssertEqual(participation.json, ["partner_id": .string(a), "role": "co_organizer"])
+        XCTAssertEqual(participation.header("ETag"), "\"3\"", "the project's version")
+        XCTAssertEqual(try client.get("/v1/projects/\(project)/partners/\(b)").status, 404, "not a participant yet")
 
         XCTAssertEqual(try client.put("/v1/projects/\(project)/partners/\(b)", ["role": "lead"]).status, 201)
         XCTAssertEqual(try client.put("/v1/projects/\(project)/partners/\(c)", ["role": "funder"]).status, 201)

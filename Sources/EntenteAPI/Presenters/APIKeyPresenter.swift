@@ -8,6 +8,7 @@ enum APIKeyPresenter {
         var object: JSONObject = [
             "id": .string(key.id), "name": .string(key.name), "role": .string(key.role.rawValue), "partner_id": key.partnerID.json,
             "created_at": .string(key.createdAt), "revoked_at": key.revokedAt.json,
+            "updated_at": .string(key.updatedAt), "version": .int(Int64(key.version)),
         ]
         if let token { object["token"] = .string(token) }
         return object

@@ -38,6 +38,15 @@ extension EntenteAPI {
             return Responses.resource(ProjectPresenter.json(project), version: project.version, context: context, status: created ? 201 : 200,
                                       location: created ? "/v1/projects/\(project.id)/partners/\(partner)" : nil)
         }
+        // The participation a PUT's Location names: the partner's role, under the project's version.
+        table.add("GET", "/v1/projects/{id}/partners/{partner_id}", .read) { api, context in
+            let project = try api.registry.project(context.parameter("id"), scope: context.scope)
+            let partner = try context.parameter("partner_id")
+            guard let participant = project.partners.first(where: { $0.partnerID == partner }) else {
+                throw APIError.notFound("Partner \(partner) does not take part in project \(project.id).")
+            }
+            return Responses.resource(ProjectPresenter.json(participant), version: project.version, context: context)
+        }
         table.add("DELETE", "/v1/projects/{id}/partners/{partner_id}", .write, resource: .project) { api, context in
             try api.registry.removeParticipant(project: context.parameter("id"), partner: context.parameter("partner_id"), ifMatch: try context.ifMatch(), change: context.change)
             return Responses.noContent()

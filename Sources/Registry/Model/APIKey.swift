@@ -44,6 +44,10 @@ public struct APIKey: Sendable {
         revokedAt = try stored.optionalString("revoked_at")
     }
 
+    /// Revocation is the only change a key knows: version 2 and its time once revoked.
+    public var version: Int { revokedAt == nil ? 1 : 2 }
+    public var updatedAt: String { revokedAt ?? createdAt }
+
     /// What the audit entry `api_key.created` records (its `changes`): never the token.
     var auditRecord: JSONObject {
         ["id": .string(id), "name": .string(name), "role": .string(role.rawValue), "partner_id": partnerID.json,

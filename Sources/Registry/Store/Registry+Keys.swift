@@ -27,6 +27,14 @@ extension Registry {
         }
     }
 
+    /// One key, revoked or not (its token is never stored, so never shown).
+    public func key(_ id: String) throws -> APIKey {
+        try read { db in
+            guard let row = try db.queryOne("SELECT * FROM api_keys WHERE id = ?", [id]) else { throw RegistryError.notFound("No API key \(id).") }
+            return try APIKey(row: row)
+        }
+    }
+
     public func revokeKey(_ id: String, change: ChangeContext) throws {
         try write(change) { db, audit in
             guard try db.queryOne("SELECT 1 FROM api_keys WHERE id = ? AND revoked_at IS NULL", [id]) != nil else {
