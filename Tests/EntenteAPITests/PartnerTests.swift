@@ -55,6 +55,8 @@ final class PartnerTests: XCTestCase {
             ("bad kind", ["name": "Opéra", "kind": "Institution"], ["kind"]),
             ("country of three letters", ["name": "Opéra", "kind": "institution", "country": "FRA"], ["country"]),
             ("country of digits", ["name": "Opéra", "kind": "institution", "country": "12"], ["country"]),
+            ("country code not assigned", ["name": "Opéra", "kind": "institution", "country": "XX"], ["country"]),
+            ("UK is not ISO 3166-1 (GB is)", ["name": "Opéra", "kind": "institution", "country": "UK"], ["country"]),
             ("website not http", ["name": "Opéra", "kind": "institution", "website": "ftp://x"], ["website"]),
             ("website without scheme", ["name": "Opéra", "kind": "institution", "website": "www.opera.fr"], ["website"]),
             ("bad email", ["name": "Opéra", "kind": "institution", "email": "nope"], ["email"]),
@@ -323,6 +325,7 @@ final class PartnerTests: XCTestCase {
         XCTAssertEqual(ids(try client.get("/v1/partners?kind=foundation")), [])
         XCTAssertEqual(ids(try client.get("/v1/partners?country=FR")), [louvre, lens])
         XCTAssertEqual(ids(try client.get("/v1/partners?country=GB")), [tate])
+        XCTAssertEqual(ids(try client.get("/v1/partners?country=fr")), [louvre, lens], "either case, as on create")
         XCTAssertEqual(ids(try client.get("/v1/partners?kind=institution&country=FR")), [louvre])
         XCTAssertEqual(ids(try client.get("/v1/partners?q=louvre")), [louvre, lens])
         XCTAssertEqual(ids(try client.get("/v1/partners?q=LOUVRE")), [louvre, lens])
@@ -339,6 +342,7 @@ final class PartnerTests: XCTestCase {
             ("/v1/partners?kind=castle", "kind"),
             ("/v1/partners?kind=Institution", "kind"),
             ("/v1/partners?country=FRA", "country"),
+            ("/v1/partners?country=XX", "country"),
             ("/v1/partners?limit=0", "limit"),
             ("/v1/partners?limit=501", "limit"),
             ("/v1/partners?limit=abc", "limit"),

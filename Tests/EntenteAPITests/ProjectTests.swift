@@ -82,6 +82,8 @@ final class ProjectTests: XCTestCase {
             ("bad date", ["title": "T", "starts_on": "2026-02-30"], ["starts_on"]),
             ("instant instead of date", ["title": "T", "ends_on": "2026-02-03T10:00:00Z"], ["ends_on"]),
             ("bad currency", ["title": "T", "currency": "euro"], ["currency"]),
+            ("currency code not assigned", ["title": "T", "currency": "XYZ"], ["currency"]),
+            ("gold is not money in cents", ["title": "T", "currency": "XAU"], ["currency"]),
             ("unknown field", ["title": "T", "venue": "Halle"], ["venue"]),
             ("several at once", ["status": "completed", "budget_cents": -5, "colour": 1], ["title", "status", "budget_cents", "colour"]),
         ]

@@ -34,10 +34,10 @@ extension EntenteAPI {
 }
 
 extension RequestContext {
-    /// `country=` must be an ISO 3166-1 alpha-2 code.
+    /// `country=` must be an ISO 3166-1 alpha-2 code, in either case as on create.
     func countryFilter() throws(APIError) -> String? {
-        guard let country = query["country"] else { return nil }
-        guard country.utf8.count == 2, country.utf8.allSatisfy({ (0x41...0x5A).contains($0) }) else {
+        guard let country = query["country"]?.uppercased() else { return nil }
+        guard CountryCode.isValid(country) else {
             throw .badRequest("country must be an ISO 3166-1 alpha-2 code such as FR.", errors: [FieldError(field: "country", message: "an ISO 3166-1 alpha-2 code")])
         }
         return country

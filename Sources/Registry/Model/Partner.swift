@@ -64,8 +64,8 @@ public struct Partner: Sendable {
         let kind = reader.oneOf("kind", Self.kinds, required: true)
         let legalName = reader.string("legal_name", maxLength: 300)
         let country = reader.string("country")?.uppercased()
-        if let country, !(country.utf8.count == 2 && country.utf8.allSatisfy { (0x41...0x5A).contains($0) }) {
-            reader.fail("country", "an ISO 3166-1 alpha-2 code in capitals, such as FR")
+        if let country, !CountryCode.isValid(country) {
+            reader.fail("country", "an ISO 3166-1 alpha-2 code, such as FR")
         }
         let city = reader.string("city", maxLength: 200)
         let website = reader.string("website", maxLength: 2000)

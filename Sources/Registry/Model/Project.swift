@@ -154,10 +154,3 @@ enum Money {
         return total
     }
 }
-
-/// ISO 4217 currency codes: three capital letters.
-enum Currency {
-    static func isValid(_ code: String) -> Bool {
-        code.utf8.count == 3 && code.utf8.allSatisfy { (0x41...0x5A).contains($0) }
-    }
-}
