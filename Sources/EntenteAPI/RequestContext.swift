@@ -65,27 +65,32 @@ struct RequestContext {
         return media == "application/json" || (allowMergePatch && media == "application/merge-patch+json")
     }
 
-    /// The version `If-Match` names: nil when absent or `*`; 412 when it cannot match.
-    func ifMatch() throws(APIError) -> Int? {
+    /// The versions `If-Match` names: nil when absent or `*`; 412 when none can
+    /// match. Its comparison is strong (RFC 9110 §13.1.1): a weak tag never matches.
+    func ifMatch() throws(APIError) -> VersionPrecondition? {
         guard let header = request.headers["If-Match"] else { return nil }
         if header.trimmingOWS() == "*" { return nil }
-        guard let version = header.split(separator: ",").compactMap({ Self.version(inETag: $0) }).first else {
+        let versions = header.split(separator: ",").compactMap { Self.version(inETag: $0, allowWeak: false) }
+        guard !versions.isEmpty else {
             throw APIError(status: 412, code: "precondition_failed", detail: "If-Match does not name a version of this resource.")
         }
-        return version
+        return VersionPrecondition(versions: versions)
     }
 
-    /// Whether `If-None-Match` names `version` (or `*`).
+    /// Whether `If-None-Match` names `version` (or `*`); its comparison is weak.
     func ifNoneMatches(version: Int) -> Bool {
         guard let header = request.headers["If-None-Match"] else { return false }
         return header.split(separator: ",").contains { tag in
-            tag.trimmingOWS() == "*" || Self.version(inETag: tag) == version
+            tag.trimmingOWS() == "*" || Self.version(inETag: tag, allowWeak: true) == version
         }
     }
 
-    static func version(inETag tag: Substring) -> Int? {
+    static func version(inETag tag: Substring, allowWeak: Bool) -> Int? {
         var text = tag.trimmingOWS()[...]
-        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        if text.hasPrefix("W/") {
+            guard allowWeak else { return nil }
+            text = text.dropFirst(2)
+        }
         guard text.count >= 3, text.first == "\"", text.last == "\"" else { return nil }
         return Int(text.dropFirst().dropLast()).flatMap { $0 >= 1 ? $0 : nil }
     }

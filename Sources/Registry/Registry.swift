@@ -99,6 +99,20 @@ public enum Scope: Sendable, Equatable {
 }
 
 /// The version an `If-Match` names, checked inside the write's transaction.
-func checkVersion(_ expected: Int?, current: Int) throws(RegistryError) {
-    if let expected, expected != current { throw .preconditionFailed(currentVersion: current) }
+func checkVersion(_ expected: VersionPrecondition?, current: Int) throws(RegistryError) {
+    if let expected, !expected.versions.contains(current) { throw .preconditionFailed(currentVersion: current) }
+}
+
+/// The versions an `If-Match` names: the write goes ahead when the resource
+/// is at any of them (RFC 9110 §13.1.1; `*` and an absent header are no precondition).
+public struct VersionPrecondition: Sendable, ExpressibleByIntegerLiteral {
+    public let versions: [Int]
+
+    public init(versions: [Int]) {
+        self.versions = versions
+    }
+
+    public init(integerLiteral version: Int) {
+        versions = [version]
+    }
 }

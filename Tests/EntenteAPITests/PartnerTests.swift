@@ -220,7 +220,12 @@ final class PartnerTests: XCTestCase {
         XCTAssertEqual(unchanged.json, stored.json, "the row is unchanged after 412")
         XCTAssertEqual(try live.count("audit"), auditBefore)
 
-        let current = try live.client().patch("/v1/partners/\(id)", ["name": "Cirque Renommé"], headers: [("If-Match", "\"2\"")])
+        // If-Match compares strongly: a weak tag never matches (RFC 9110 §13.1.1).
+        assertProblem(try live.client().patch("/v1/partners/\(id)", ["name": "Cirque Renommé"], headers: [("If-Match", "W/\"2\"")]),
+                      412, "precondition_failed", "weak If-Match")
+        XCTAssertEqual(try live.count("audit"), auditBefore)
+        // Any tag of a list may match.
+        let current = try live.client().patch("/v1/partners/\(id)", ["name": "Cirque Renommé"], headers: [("If-Match", "\"9\", \"2\"")])
         XCTAssertEqual(current.status, 200, current.text)
         XCTAssertEqual(current.json?["version"], 3)
         XCTAssertEqual(current.header("ETag"), "\"3\"")

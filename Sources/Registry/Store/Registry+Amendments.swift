@@ -2,7 +2,7 @@ import JSON
 import SQLite
 
 extension Registry {
-    public func proposeAmendment(convention id: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> Amendment {
+    public func proposeAmendment(convention id: String, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Amendment {
         var reader = FieldReader(fields, allowed: ["summary", "changes"])
         let summary = reader.string("summary", required: true, maxLength: 2000, trimmed: true, freeText: true)
         let changes = reader.object("changes", required: true)
@@ -65,7 +65,7 @@ extension Registry {
     /// A party of the resulting text signs the text it read; the last
     /// signature applies the changes and makes a new revision. `ifMatch`
     /// names a version of the convention, the resource the amendment changes.
-    public func signAmendment(convention id: String, number: Int, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Amendment {
+    public func signAmendment(convention id: String, number: Int, fields: JSONObject, ifMatch: VersionPrecondition?, actingFor: String?, change: ChangeContext) throws -> Amendment {
         let request = try SignatureRequest(fields)
         let partnerID = request.partnerID
         return try write(change) { db, audit in
@@ -164,7 +164,7 @@ extension Registry {
     }
 
     /// DESCA: marks a party in breach as defaulting, or lifts it.
-    public func setDefaulting(convention id: String, partner partnerID: String, defaulting: Bool, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+    public func setDefaulting(convention id: String, partner partnerID: String, defaulting: Bool, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> ConventionView {
         var reason: String?
         if defaulting {
             var reader = FieldReader(fields, allowed: ["reason"])

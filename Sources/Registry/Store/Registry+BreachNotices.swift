@@ -38,7 +38,7 @@ extension Registry {
     }
 
     /// The party put the breach right before the deadline.
-    public func cureBreachNotice(_ id: String, ifMatch: Int?, change: ChangeContext) throws -> BreachNotice {
+    public func cureBreachNotice(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> BreachNotice {
         try write(change) { db, audit in
             var notice = try fetchBreachNotice(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: notice.version)

@@ -66,7 +66,7 @@ extension Registry {
         }
     }
 
-    public func updateConvention(_ id: String, patch: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+    public func updateConvention(_ id: String, patch: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> ConventionView {
         try write(change) { db, audit in
             let current = try fetchConvention(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: current.version)
@@ -83,7 +83,7 @@ extension Registry {
         }
     }
 
-    public func submitConvention(_ id: String, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+    public func submitConvention(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> ConventionView {
         try transition(id, toward: .awaitingSignatures, ifMatch: ifMatch, change: change) { convention, audit, _ in
             convention.status = .awaitingSignatures
             try audit.record("convention.submitted", entityType: "convention", entityID: id,
@@ -91,7 +91,7 @@ extension Registry {
         }
     }
 
-    public func terminateConvention(_ id: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+    public func terminateConvention(_ id: String, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> ConventionView {
         var reader = FieldReader(fields, allowed: ["reason", "effective_on"])
         let reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true, freeText: true)
         let effectiveOn = reader.date("effective_on", required: true)
@@ -109,7 +109,7 @@ extension Registry {
 
     /// A party signs the text it read. The last signature puts the convention
     /// in force as revision 1.
-    public func signConvention(_ id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> ConventionView {
+    public func signConvention(_ id: String, fields: JSONObject, ifMatch: VersionPrecondition?, actingFor: String?, change: ChangeContext) throws -> ConventionView {
         let request = try SignatureRequest(fields)
         let partnerID = request.partnerID
         var signer: (signatory: String, personID: String?)?
@@ -152,7 +152,7 @@ extension Registry {
     }
 
     /// Records what a party has delivered of a pledge (no amendment needed).
-    public func recordDelivery(convention id: String, contribution contributionID: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> ConventionView {
+    public func recordDelivery(convention id: String, contribution contributionID: String, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> ConventionView {
         var reader = FieldReader(fields, allowed: ["delivered_cents"])
         let delivered = reader.integer("delivered_cents", required: true, minimum: 0, maximum: Money.maximumCents)
         try reader.check()
@@ -185,7 +185,7 @@ extension Registry {
     /// visible convention); `apply` changes the convention (it may stop short
     /// of `target`, as a signature before the last does) and audits; the step
     /// is then saved as a new version.
-    func transition(_ id: String, toward target: ConventionStatus, ifMatch: Int?, change: ChangeContext, scope: Scope = .everything,
+    func transition(_ id: String, toward target: ConventionStatus, ifMatch: VersionPrecondition?, change: ChangeContext, scope: Scope = .everything,
                     refusal: (ConventionStatus) -> String = { "Not allowed while the convention is \($0.rawValue)." },
                     before: (Convention, Connection) throws -> Void = { _, _ in },
                     _ apply: (inout Convention, AuditLog, Connection) throws -> Void) throws -> ConventionView {

@@ -82,7 +82,7 @@ extension Registry {
     }
 
     /// A party votes (or replaces its vote). Returns the decision and whether the vote is new.
-    public func vote(decision id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> (decision: Decision, created: Bool) {
+    public func vote(decision id: String, fields: JSONObject, ifMatch: VersionPrecondition?, actingFor: String?, change: ChangeContext) throws -> (decision: Decision, created: Bool) {
         var reader = FieldReader(fields, allowed: ["partner_id", "choice"])
         let partnerID = reader.string("partner_id", required: true)
         let choice = reader.oneOf("choice", ["yes", "no", "abstain"], required: true).flatMap(VoteChoice.init(rawValue:))
@@ -119,7 +119,7 @@ extension Registry {
         }
     }
 
-    public func closeDecision(_ id: String, ifMatch: Int?, change: ChangeContext) throws -> Decision {
+    public func closeDecision(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Decision {
         try closeIfDue(decisionIDs: [id])
         return try write(change) { db, audit in
             var decision = try fetchDecision(id, scope: .everything, db: db)

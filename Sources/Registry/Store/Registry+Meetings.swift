@@ -86,7 +86,7 @@ extension Registry {
     }
 
     /// Changes a scheduled meeting; a new `starts_at` must respect the notice again.
-    public func updateMeeting(_ id: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> Meeting {
+    public func updateMeeting(_ id: String, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Meeting {
         try changeMeeting(id, ifMatch: ifMatch, change: change) { meeting, convention, db, audit in
             guard meeting.status == .scheduled else { throw RegistryError.invalidTransition("Only a scheduled meeting can be changed.") }
             var reader = FieldReader(fields, allowed: MeetingDetails.fields)
@@ -101,7 +101,7 @@ extension Registry {
         }
     }
 
-    public func cancelMeeting(_ id: String, ifMatch: Int?, change: ChangeContext) throws -> Meeting {
+    public func cancelMeeting(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Meeting {
         try changeMeeting(id, ifMatch: ifMatch, change: change) { meeting, convention, _, audit in
             guard meeting.status.canMove(to: .cancelled) else { throw RegistryError.invalidTransition("Only a scheduled meeting can be cancelled.") }
             meeting.status = .cancelled
@@ -110,7 +110,7 @@ extension Registry {
     }
 
     /// Records that the meeting took place: at or after its start.
-    public func holdMeeting(_ id: String, ifMatch: Int?, change: ChangeContext) throws -> Meeting {
+    public func holdMeeting(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Meeting {
         try changeMeeting(id, ifMatch: ifMatch, change: change) { meeting, convention, _, audit in
             guard meeting.status.canMove(to: .held) else { throw RegistryError.invalidTransition("Only a scheduled meeting can be held.") }
             guard meeting.details.startsAt <= change.at.timestamp else {
@@ -122,7 +122,7 @@ extension Registry {
     }
 
     /// Adds an agenda item; with `decision`, opens that decision bound to the meeting.
-    public func addAgendaItem(meeting id: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> Meeting {
+    public func addAgendaItem(meeting id: String, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Meeting {
         var reader = FieldReader(fields, allowed: ["title", "decision"])
         let title = reader.string("title", required: true, maxLength: 300, trimmed: true)
         let decisionFields = reader.object("decision")
@@ -144,7 +144,7 @@ extension Registry {
 
     /// Loads a meeting for a change, lets `body` change it (and audit it),
     /// then bumps its version and saves it, all in one transaction.
-    func changeMeeting(_ id: String, ifMatch: Int?, scope: Scope = .everything, change: ChangeContext,
+    func changeMeeting(_ id: String, ifMatch: VersionPrecondition?, scope: Scope = .everything, change: ChangeContext,
                        _ body: (inout Meeting, Convention, Connection, AuditLog) throws -> Void) throws -> Meeting {
         try write(change) { db, audit in
             var meeting = try fetchMeeting(id, scope: scope, db: db)

@@ -4,7 +4,7 @@ import SQLite
 extension Registry {
     /// Writes the minutes of a held meeting while they are a draft. `created`
     /// is true for the first text.
-    public func writeMinutes(meeting id: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> (meeting: Meeting, created: Bool) {
+    public func writeMinutes(meeting id: String, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> (meeting: Meeting, created: Bool) {
         var reader = FieldReader(fields, allowed: ["text"])
         let text = reader.string("text", required: true, maxLength: 200_000, freeText: true)
         try reader.check()
@@ -25,7 +25,7 @@ extension Registry {
     }
 
     /// Publishes draft minutes; parties may object until `minutes_objection_days` have passed.
-    public func publishMinutes(meeting id: String, ifMatch: Int?, change: ChangeContext) throws -> Meeting {
+    public func publishMinutes(meeting id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Meeting {
         try changeMeeting(id, ifMatch: ifMatch, change: change) { meeting, convention, _, audit in
             guard var minutes = meeting.minutes, minutes.storedStatus.canMove(to: .published) else {
                 throw RegistryError.invalidTransition(meeting.minutes == nil ? "The meeting has no minutes to publish." : "The minutes are already published.")
@@ -42,7 +42,7 @@ extension Registry {
     }
 
     /// A party objects to published minutes before the deadline.
-    public func objectToMinutes(meeting id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Meeting {
+    public func objectToMinutes(meeting id: String, fields: JSONObject, ifMatch: VersionPrecondition?, actingFor: String?, change: ChangeContext) throws -> Meeting {
         var reader = FieldReader(fields, allowed: ["partner_id", "reason"])
         let partnerID = reader.string("partner_id", required: true, maxLength: 100)
         let reason = reader.string("reason", required: true, maxLength: 10_000, trimmed: true, freeText: true)

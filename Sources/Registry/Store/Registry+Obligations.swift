@@ -57,7 +57,7 @@ extension Registry {
 
     /// The obligated party (its key, or an editor for it) reports the
     /// obligation fulfilled, with a note or evidence.
-    public func fulfilObligation(_ id: String, fields: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Obligation {
+    public func fulfilObligation(_ id: String, fields: JSONObject, ifMatch: VersionPrecondition?, actingFor: String?, change: ChangeContext) throws -> Obligation {
         var reader = FieldReader(fields, allowed: ["note", "evidence_url"])
         let note = reader.string("note", maxLength: 10_000, freeText: true)
         let evidence = reader.string("evidence_url", maxLength: 2000)

@@ -43,7 +43,7 @@ extension Registry {
         }
     }
 
-    public func updatePartner(_ id: String, patch: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> Partner {
+    public func updatePartner(_ id: String, patch: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Partner {
         try write(change) { db, audit in
             let current = try fetchPartner(id, db: db)
             try checkVersion(ifMatch, current: current.version)
@@ -55,7 +55,7 @@ extension Registry {
         }
     }
 
-    public func deletePartner(_ id: String, ifMatch: Int?, change: ChangeContext) throws {
+    public func deletePartner(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws {
         try write(change) { db, audit in
             let current = try fetchPartner(id, db: db)
             try checkVersion(ifMatch, current: current.version)

@@ -64,7 +64,7 @@ extension Registry {
     /// Applies a merge patch. A partner key may change only a person
     /// affiliated to its own partner, must leave the affiliations to other
     /// partners as they are, and must keep one to its own.
-    public func updatePerson(_ id: String, patch: JSONObject, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Person {
+    public func updatePerson(_ id: String, patch: JSONObject, ifMatch: VersionPrecondition?, actingFor: String?, change: ChangeContext) throws -> Person {
         try write(change) { db, audit in
             let current = try fetchPerson(id, scope: Scope(actingFor: actingFor), db: db)
             if let own = actingFor, !current.partnerIDs.contains(own) {
@@ -90,7 +90,7 @@ extension Registry {
     }
 
     /// Deletes a person who never signed and was never recorded at a meeting (409 `in_use` otherwise).
-    public func deletePerson(_ id: String, ifMatch: Int?, change: ChangeContext) throws {
+    public func deletePerson(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws {
         try write(change) { db, audit in
             let current = try fetchPerson(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: current.version)

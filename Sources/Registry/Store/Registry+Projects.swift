@@ -44,7 +44,7 @@ extension Registry {
         }
     }
 
-    public func updateProject(_ id: String, patch: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> Project {
+    public func updateProject(_ id: String, patch: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Project {
         try write(change) { db, audit in
             let current = try fetchProject(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: current.version)
@@ -64,7 +64,7 @@ extension Registry {
         }
     }
 
-    public func deleteProject(_ id: String, ifMatch: Int?, change: ChangeContext) throws {
+    public func deleteProject(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws {
         try write(change) { db, audit in
             let current = try fetchProject(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: current.version)
@@ -79,7 +79,7 @@ extension Registry {
     }
 
     /// `PUT /v1/projects/{id}/partners/{partner_id}`: true when the participant is new.
-    public func setParticipant(project id: String, partner partnerID: String, fields: JSONObject, ifMatch: Int?, change: ChangeContext) throws -> (project: Project, created: Bool) {
+    public func setParticipant(project id: String, partner partnerID: String, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> (project: Project, created: Bool) {
         var reader = FieldReader(fields, allowed: ["role"])
         let role = reader.oneOf("role", Project.roles, required: true)
         try reader.check()
@@ -106,7 +106,7 @@ extension Registry {
         }
     }
 
-    public func removeParticipant(project id: String, partner partnerID: String, ifMatch: Int?, change: ChangeContext) throws {
+    public func removeParticipant(project id: String, partner partnerID: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws {
         try write(change) { db, audit in
             let current = try fetchProject(id, scope: .everything, db: db)
             try checkVersion(ifMatch, current: current.version)

@@ -4,7 +4,7 @@ import SQLite
 extension Registry {
     /// Records whether a party attended, and who sat for it (the person must
     /// be affiliated to that partner). `created` is true for a new entry.
-    public func recordAttendance(meeting id: String, partner partnerID: String, fields: JSONObject, ifMatch: Int?,
+    public func recordAttendance(meeting id: String, partner partnerID: String, fields: JSONObject, ifMatch: VersionPrecondition?,
                                  actingFor: String?, change: ChangeContext) throws -> (meeting: Meeting, created: Bool) {
         var reader = FieldReader(fields, allowed: ["present", "person_id"])
         let present = reader.boolean("present", required: true)
@@ -35,7 +35,7 @@ extension Registry {
     /// A party gives its proxy for a meeting to another party (API.md §13):
     /// both parties, neither defaulting, no chains, at most
     /// `max_proxies_per_holder` grantors per holder. `created` is true for a new proxy.
-    public func grantProxy(meeting id: String, grantor: String, fields: JSONObject, ifMatch: Int?,
+    public func grantProxy(meeting id: String, grantor: String, fields: JSONObject, ifMatch: VersionPrecondition?,
                            actingFor: String?, change: ChangeContext) throws -> (meeting: Meeting, created: Bool) {
         var reader = FieldReader(fields, allowed: ["holder_partner_id"])
         let holderField = reader.string("holder_partner_id", required: true, maxLength: 100)
@@ -76,7 +76,7 @@ extension Registry {
 
     /// The grantor (its key, or an editor) takes its proxy back.
     @discardableResult
-    public func revokeProxy(meeting id: String, grantor: String, ifMatch: Int?, actingFor: String?, change: ChangeContext) throws -> Meeting {
+    public func revokeProxy(meeting id: String, grantor: String, ifMatch: VersionPrecondition?, actingFor: String?, change: ChangeContext) throws -> Meeting {
         try Self.checkActing(actingFor, for: grantor)
         return try changeMeeting(id, ifMatch: ifMatch, scope: Scope(actingFor: actingFor), change: change) { meeting, convention, _, audit in
             guard let index = meeting.proxies.firstIndex(where: { $0.grantorPartnerID == grantor }) else {

@@ -38,7 +38,7 @@ extension Registry {
         try read { db in try fetchWebhook(id, db: db) }
     }
 
-    public func deleteWebhook(_ id: String, ifMatch: Int?, change: ChangeContext) throws {
+    public func deleteWebhook(_ id: String, ifMatch: VersionPrecondition?, change: ChangeContext) throws {
         try write(change) { db, audit in
             let webhook = try fetchWebhook(id, db: db)
             try checkVersion(ifMatch, current: webhook.version)
