@@ -30,9 +30,17 @@ enum Responses {
         resource(object, version: version, context: context, status: 201, location: location)
     }
 
-    /// A stored JSON document served byte for byte (revisions are never re-encoded), then the newline.
-    static func stored(_ text: String) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json; charset=utf-8")]), body: Array((text + "\n").utf8))
+    /// A stored revision served byte for byte (never re-encoded), then the
+    /// newline; its `ETag` is the convention version it records.
+    static func stored(_ text: String, context: RequestContext) -> HTTPResponse {
+        var headers = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
+        if let version = (try? JSON.parse(text))?["version"]?.intValue {
+            headers.set("ETag", "\"\(version)\"")
+            if context.request.method == "GET" || context.request.method == "HEAD", context.ifNoneMatches(version: Int(version)) {
+                return HTTPResponse(status: 304, headers: HTTPHeaders([("ETag", "\"\(version)\"")]))
+            }
+        }
+        return HTTPResponse(status: 200, headers: headers, body: Array((text + "\n").utf8))
     }
 
     /// Stored documents as a page of a list, each embedded as stored (revisions).

@@ -166,6 +166,11 @@ final class ConventionTests: XCTestCase {
         XCTAssertEqual(revision1Before.json?["revision"], 1)
         XCTAssertEqual(revision1Before.json?["title"], "Convention cadre 2026")
         XCTAssertEqual(revision1Before.json?["effective_until"], "2029-12-31")
+        // The text as the last signature saved it: that version, that time, and its ETag.
+        XCTAssertEqual(revision1Before.json?["version"], signB.json?["version"])
+        XCTAssertEqual(revision1Before.json?["updated_at"], signB.json?["updated_at"])
+        XCTAssertEqual(revision1Before.header("ETag"), signB.header("ETag"))
+        XCTAssertEqual(try api.get("\(path)/revisions/1", headers: [("If-None-Match", try XCTUnwrap(signB.header("ETag")))]).status, 304)
         XCTAssertEqual(try api.get("\(path)/revisions/2").status, 404)
 
         // An amendment that extends the dates and adds a party.

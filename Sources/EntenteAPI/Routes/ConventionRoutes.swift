@@ -30,7 +30,7 @@ extension EntenteAPI {
                     throw APIError.badRequest("as_of must be a date as YYYY-MM-DD.", errors: [FieldError(field: "as_of", message: "a date as YYYY-MM-DD")])
                 }
                 // The revision in force then, as stored (see the revisions below).
-                return Responses.stored(try api.registry.revision(convention: context.parameter("id"), asOf: asOf, scope: context.scope))
+                return Responses.stored(try api.registry.revision(convention: context.parameter("id"), asOf: asOf, scope: context.scope), context: context)
             }
             let view = try api.registry.convention(context.parameter("id"), scope: context.scope)
             return Responses.resource(ConventionPresenter.json(view), version: view.version, context: context)
@@ -84,7 +84,7 @@ extension EntenteAPI {
             return try Responses.storedPage(revisions.map { (Int64($0.revision), $0.text) }, context: context)
         }
         table.add("GET", "/v1/conventions/{id}/revisions/{revision}", .read) { api, context in
-            Responses.stored(try api.registry.revision(convention: context.parameter("id"), revision: try context.number("revision"), scope: context.scope))
+            Responses.stored(try api.registry.revision(convention: context.parameter("id"), revision: try context.number("revision"), scope: context.scope), context: context)
         }
         table.add("POST", "/v1/conventions/{id}/parties/{partner_id}/default", .write, resource: .convention) { api, context in
             let view = try api.registry.setDefaulting(convention: context.parameter("id"), partner: context.parameter("partner_id"), defaulting: true,

@@ -143,7 +143,10 @@ extension Registry {
             convention.status = .inForce
             convention.signedAt = change.at.timestamp
             convention.revision = 1
-            try storeRevision(convention, at: change.at, db: db)
+            // Kept as this step saves it: `transition` counts the new version after `apply`.
+            var saved = convention
+            saved.version += 1
+            try storeRevision(saved, at: change.at, db: db)
             try audit.record("convention.in_force", entityType: "convention", entityID: id,
                              changes: ["status": .string(convention.status.rawValue), "revision": 1, "signed_at": .string(change.at.timestamp)],
                              partners: partners)
