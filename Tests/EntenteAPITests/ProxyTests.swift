@@ -119,6 +119,32 @@ final class ProxyTests: XCTestCase {
         XCTAssertEqual(try keyA.post("/v1/decisions/\(decision)/votes", ["partner_id": .string(world.c), "choice": "yes"]).status, 403)
     }
 
+    /// A decision opened on its own and then put on a meeting's agenda is a
+    /// decision of that meeting: the proxies given for it carry votes on it.
+    func testAnAgendaItemNamingADecisionMakesItTheMeetingsDecision() throws {
+        let world = try MeetingWorld()
+        let before = try world.api.get("/v1/decisions/\(world.openDecision)")
+        XCTAssertEqual(before.json?["meeting_id"], .null)
+        let meeting = try world.meeting(startsAt: "2030-03-10T14:00:00Z", body: [
+            "agenda": [["title": "Budget", "decision_id": .string(world.openDecision)]],
+        ])
+        let after = try world.api.get("/v1/decisions/\(world.openDecision)")
+        XCTAssertEqual(after.json?["meeting_id"], .string(meeting))
+        XCTAssertEqual(after.json?["version"], .int((before.json?["version"]?.intValue ?? 0) + 1), "a change of the decision")
+        XCTAssertEqual(try world.api.put("/v1/meetings/\(meeting)/proxies/\(world.c)", ["holder_partner_id": .string(world.a)]).status, 201)
+        let forGrantor = try world.live.client(token: world.tokenA).post("/v1/decisions/\(world.openDecision)/votes",
+                                                                         ["partner_id": .string(world.c), "choice": "yes"])
+        XCTAssertEqual(forGrantor.status, 201, forGrantor.text)
+        XCTAssertEqual(forGrantor.json?["votes"]?.arrayValue?.last?["by_proxy"], .string(world.a))
+
+        // A later meeting that names it again does not take it over.
+        let later = try world.meeting(startsAt: "2030-04-10T14:00:00Z", body: [
+            "agenda": [["title": "Budget (suite)", "decision_id": .string(world.openDecision)]],
+        ])
+        XCTAssertNotEqual(later, meeting)
+        XCTAssertEqual(try world.api.get("/v1/decisions/\(world.openDecision)").json?["meeting_id"], .string(meeting))
+    }
+
     /// A party that starts defaulting loses the proxies it gave or holds for
     /// meetings not yet held; held meetings keep their record.
     func testDefaultingLosesProxiesOfMeetingsNotYetHeld() throws {

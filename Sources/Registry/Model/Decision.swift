@@ -12,7 +12,7 @@ public struct Decision: Sendable {
     public let title: String
     public let description: String?
     /// The meeting whose agenda opened it (API.md §13); its proxies apply to its votes.
-    public let meetingID: String?
+    public internal(set) var meetingID: String?
     /// The rule as written (a name or a number).
     public let majority: JSON
     /// The governance at opening, with the decision's majority.

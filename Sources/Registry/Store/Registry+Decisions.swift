@@ -172,6 +172,18 @@ extension Registry {
         return try Decision(row: row)
     }
 
+    /// An agenda item naming a decision makes it a decision of that meeting
+    /// (API.md §13: proxies given for the meeting carry votes on it), unless
+    /// it already is one of an earlier meeting, or is closed.
+    func putOnAgenda(decision id: String, meeting meetingID: String, at: Instant, db: Connection) throws {
+        var decision = try fetchDecision(id, scope: .everything, db: db)
+        guard decision.meetingID == nil, decision.status.canMove(to: .closed) else { return }
+        decision.meetingID = meetingID
+        decision.updatedAt = at.timestamp
+        decision.version += 1
+        try saveDecision(decision, db: db)
+    }
+
     private func saveDecision(_ decision: Decision, db: Connection) throws {
         try db.run("UPDATE decisions SET status = ?, document = ?, updated_at = ?, version = ? WHERE id = ?",
                    [decision.status.rawValue, JSON.object(decision.document).serialized(), decision.updatedAt, decision.version, decision.id])

@@ -54,6 +54,9 @@ extension Registry {
             let items = agenda.enumerated().map { Meeting.AgendaItem(number: $0.offset + 1, title: $0.element.title, decisionID: $0.element.decisionID) }
             let meeting = Meeting(id: Identifier.make("mtg"), conventionID: id, details: details, agenda: items, at: change.at)
             try saveMeeting(meeting, db: db, inserting: true)
+            for decisionID in Set(items.compactMap(\.decisionID)) {
+                try putOnAgenda(decision: decisionID, meeting: meeting.id, at: change.at, db: db)
+            }
             try audit.record("meeting.convened", entityType: "meeting", entityID: meeting.id, changes: .object(meeting.document),
                              partners: convention.partnerIDs)
             return meeting
