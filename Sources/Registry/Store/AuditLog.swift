@@ -11,6 +11,7 @@ struct AuditLog {
 
     /// Records `action` on an entity; `partners` are the partners whose keys may see it.
     func record(_ action: String, entityType: String, entityID: String, changes: JSON, partners: [String]) throws {
+        assert(EventTypes.all.contains(action), "\(action) is not listed in EventTypes.all")
         let id = Identifier.make("aud")
         let changesText = changes.serialized()
         try db.run(

@@ -9,7 +9,7 @@ extension Registry {
         let events = reader.stringArray("events", required: true)
         if let events {
             if events.isEmpty { reader.fail("events", "at least one event type, or \"*\"") }
-            for event in events where !(event == "*" || Self.isEventType(event)) {
+            for event in events where !(event == "*" || EventTypes.all.contains(event)) {
                 reader.fail("events", "\(event) is not an event type")
             }
         }
@@ -118,10 +118,5 @@ extension Registry {
     private func fetchWebhook(_ id: String, db: Connection) throws -> Webhook {
         guard let row = try db.queryOne("SELECT * FROM webhooks WHERE id = ?", [id]) else { throw RegistryError.notFound("No webhook \(id).") }
         return try Webhook(row: row)
-    }
-
-    static func isEventType(_ text: String) -> Bool {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 == "_" || ($0.isASCII && $0.isLowercase) } }
     }
 }
