@@ -34,7 +34,17 @@ final class IndicatorAuditEventTests: XCTestCase {
             XCTAssertEqual(recorded.status, 201, recorded.text)
             XCTAssertEqual(recorded.json?["measured_on"], .string(measuredOn))
             XCTAssertEqual(try XCTUnwrap(recorded.json?["value"]?.doubleValue), Double(value), accuracy: accuracy)
+            XCTAssertEqual(recorded.json?["version"], 1)
+            XCTAssertEqual(recorded.json?["updated_at"], recorded.json?["created_at"])
+            // Its Location answers with the same measurement.
+            let location = try XCTUnwrap(recorded.header("Location"))
+            XCTAssertEqual(location, "\(path)/measurements/\(recorded.json?["id"]?.stringValue ?? "")")
+            let fetched = try api.get(location)
+            XCTAssertEqual(fetched.status, 200, fetched.text)
+            XCTAssertEqual(fetched.json, recorded.json)
+            XCTAssertEqual(fetched.header("ETag"), "\"1\"")
         }
+        XCTAssertEqual(try api.get("\(path)/measurements/msr_none").status, 404)
         let indicator = try api.get(path)
         XCTAssertEqual(indicator.status, 200, indicator.text)
         XCTAssertEqual(try XCTUnwrap(indicator.json?["latest"]?.doubleValue), 7, accuracy: accuracy,

@@ -60,6 +60,16 @@ extension Registry {
         }
     }
 
+    public func measurement(_ measurementID: String, indicator id: String, scope: Scope) throws -> Measurement {
+        try read { db in
+            _ = try fetchIndicator(id, scope: scope, db: db)
+            guard let row = try db.queryOne("SELECT * FROM measurements WHERE id = ? AND indicator_id = ?", [measurementID, id]) else {
+                throw RegistryError.notFound("Indicator \(id) has no measurement \(measurementID).")
+            }
+            return try Measurement(row: row)
+        }
+    }
+
     /// Measurements ordered by `measured_on`, then as recorded.
     public func measurements(indicator id: String, scope: Scope) throws -> [Measurement] {
         try read { db in
