@@ -98,7 +98,7 @@ public enum Scope: Sendable, Equatable {
     }
 }
 
-/// The version an `If-Match` names, checked inside the write's transaction.
+/// Whether the resource is at a version `If-Match` names, checked inside the write's transaction.
 func checkVersion(_ expected: VersionPrecondition?, current: Int) throws(RegistryError) {
     if let expected, !expected.versions.contains(current) { throw .preconditionFailed(currentVersion: current) }
 }

@@ -11,7 +11,7 @@ public struct Decision: Sendable {
     public let revision: Int
     public let title: String
     public let description: String?
-    /// The meeting whose agenda opened it (API.md §13); its proxies apply to its votes.
+    /// The meeting whose agenda opened it, or first named it (API.md §13); its proxies apply to its votes.
     public internal(set) var meetingID: String?
     /// The rule as written (a name or a number).
     public let majority: JSON
