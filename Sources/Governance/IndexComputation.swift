@@ -2,8 +2,8 @@ extension GameCounter {
     /// Turns swing counts into the indices asked for. Shapley–Shubik weighs a
     /// swing of a coalition of size s by s!(n−1−s)!/n!: the numerators are
     /// summed exactly and divided once. Rounded counts give an interval for
-    /// each index; the midpoint is reported and the widest half-interval of
-    /// the indices computed is the error bound.
+    /// each index; the midpoints are reported, scaled so that each index sums
+    /// to 1, with an error bound that covers the scaling.
     func finish(_ counted: CountedSwings) -> PowerIndices {
         let n = game.playerCount
         let wantsShapley = indices.contains(.shapleyShubik)
@@ -35,25 +35,24 @@ extension GameCounter {
         let upperSum = upper.reduce(BigUInt()) { $0 + $1.swings }
         func ratio(_ part: BigUInt, _ whole: BigUInt) -> Double { whole.isZero ? 0 : BigUInt.ratio(part, whole) }
 
-        var banzhaf: [Double] = [], shapleyShubik: [Double] = [], swings: [BigUInt] = []
-        var errorBound = 0.0
+        var banzhafLow: [Double] = [], banzhafHigh: [Double] = [], shapleyLow: [Double] = [], shapleyHigh: [Double] = []
+        var swings: [BigUInt] = []
         for index in 0..<n {
             let low = lower[index], high = upper[index]
             swings.append(counted.isExact ? low.swings : (low.swings + high.swings) >> 1)
             if indices.contains(.banzhaf) {
                 // Normalised Banzhaf is smallest when this party's swings are low and the others' high.
-                let banzhafLow = ratio(low.swings, upperSum - high.swings + low.swings)
-                let banzhafHigh = ratio(high.swings, lowerSum - low.swings + high.swings)
-                banzhaf.append(counted.isExact ? banzhafLow : (banzhafLow + banzhafHigh) / 2)
-                errorBound = max(errorBound, (banzhafHigh - banzhafLow) / 2)
+                banzhafLow.append(ratio(low.swings, upperSum - high.swings + low.swings))
+                banzhafHigh.append(ratio(high.swings, lowerSum - low.swings + high.swings))
             }
             if wantsShapley {
-                let shapleyLow = ratio(low.pivotalOrderings, orderings)
-                let shapleyHigh = ratio(high.pivotalOrderings, orderings)
-                shapleyShubik.append(counted.isExact ? shapleyLow : (shapleyLow + shapleyHigh) / 2)
-                errorBound = max(errorBound, (shapleyHigh - shapleyLow) / 2)
+                shapleyLow.append(ratio(low.pivotalOrderings, orderings))
+                shapleyHigh.append(ratio(high.pivotalOrderings, orderings))
             }
         }
+        let (banzhaf, banzhafBound) = counted.isExact ? (banzhafLow, 0) : Self.normalisedMidpoints(banzhafLow, banzhafHigh)
+        let (shapleyShubik, shapleyBound) = counted.isExact ? (shapleyLow, 0) : Self.normalisedMidpoints(shapleyLow, shapleyHigh)
+        let errorBound = max(banzhafBound, shapleyBound)
 
         let total = Rational(negative: false, numerator: game.totalWeight, denominator: BigUInt(1))
         let leastWinning = counted.leastWinningWeight ?? game.quota
@@ -67,6 +66,21 @@ extension GameCounter {
             shapleyShubik: shapleyShubik,
             veto: (0..<n).map(isVeto),
             dummy: upper.map { $0.swings.isZero })
+    }
+
+    /// The midpoints of intervals that hold indices summing to 1, scaled to
+    /// sum to 1 themselves, and the largest error that can leave. With m the
+    /// midpoints, w the half-widths and S = Σm: the true v has |m − v| ≤ w and
+    /// Σv = 1, so |m/S − v| ≤ m·|1 − S|/S + w. Nothing to scale when S is 0
+    /// (no coalition wins: every index is 0).
+    static func normalisedMidpoints(_ low: [Double], _ high: [Double]) -> (values: [Double], errorBound: Double) {
+        let midpoints = zip(low, high).map { ($0 + $1) / 2 }
+        let halfWidths = zip(low, high).map { ($1 - $0) / 2 }
+        let sum = midpoints.reduce(0, +)
+        guard sum > 0 else { return (midpoints, halfWidths.max() ?? 0) }
+        let values = midpoints.map { $0 / sum }
+        let bound = zip(midpoints, halfWidths).map { $0 * abs(1 - sum) / sum + $1 }.max() ?? 0
+        return (values, bound)
     }
 
     /// s!(n−1−s)! for s in 0..<n.

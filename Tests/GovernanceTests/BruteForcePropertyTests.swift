@@ -66,7 +66,8 @@ final class BruteForcePropertyTests: XCTestCase {
         }
     }
 
-    /// Rounded weights give intervals that contain the exact values.
+    /// Rounded weights give intervals that contain the exact values, and the
+    /// values reported still sum to 1 (API.md §6), whatever the rounding.
     func testRoundedBoundsContainExactValues() {
         var random = SplitMix64(state: 99)
         for round in 0..<300 {
@@ -80,6 +81,9 @@ final class BruteForcePropertyTests: XCTestCase {
                 let bound = rounded.errorBound!
                 for (a, e) in zip(rounded.banzhaf + rounded.shapleyShubik, exact.banzhaf + exact.shapleyShubik) {
                     XCTAssertLessThanOrEqual(abs(a - e), bound, label)
+                }
+                for (name, values) in [("banzhaf", rounded.banzhaf), ("shapley_shubik", rounded.shapleyShubik)] where values.contains(where: { $0 > 0 }) {
+                    XCTAssertEqual(values.reduce(0, +), 1, accuracy: 1e-9, "\(name) sums to 1: \(label)")
                 }
                 if (testRun?.failureCount ?? 0) > 0 { return }
             }
