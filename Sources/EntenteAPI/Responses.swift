@@ -20,10 +20,13 @@ enum Responses {
     static func resource(_ object: JSONObject, version: Int, context: RequestContext, status: Int = 200, location: String? = nil) -> HTTPResponse {
         var headers = HTTPHeaders([("ETag", "\"\(version)\"")])
         if let location { headers.add("Location", location) }
-        if status == 200, context.request.method == "GET" || context.request.method == "HEAD", context.ifNoneMatches(version: version) {
-            return HTTPResponse(status: 304, headers: headers)
-        }
+        if status == 200, isNotModified(version, context: context) { return HTTPResponse(status: 304, headers: headers) }
         return json(.object(object), status: status, headers: headers)
+    }
+
+    /// A GET or HEAD whose `If-None-Match` names the current version.
+    private static func isNotModified(_ version: Int, context: RequestContext) -> Bool {
+        (context.request.method == "GET" || context.request.method == "HEAD") && context.ifNoneMatches(version: version)
     }
 
     static func created(_ object: JSONObject, version: Int, location: String, context: RequestContext) -> HTTPResponse {
@@ -32,15 +35,14 @@ enum Responses {
 
     /// A stored revision served byte for byte (never re-encoded), then the
     /// newline; its `ETag` is the convention version it records.
-    static func stored(_ text: String, context: RequestContext) -> HTTPResponse {
-        var headers = HTTPHeaders([("Content-Type", "application/json; charset=utf-8")])
-        if let version = (try? JSON.parse(text))?["version"]?.intValue {
+    static func stored(_ revision: ServedRevision, context: RequestContext) -> HTTPResponse {
+        var headers = HTTPHeaders()
+        if let version = revision.version {
             headers.set("ETag", "\"\(version)\"")
-            if context.request.method == "GET" || context.request.method == "HEAD", context.ifNoneMatches(version: Int(version)) {
-                return HTTPResponse(status: 304, headers: HTTPHeaders([("ETag", "\"\(version)\"")]))
-            }
+            if isNotModified(version, context: context) { return HTTPResponse(status: 304, headers: headers) }
         }
-        return HTTPResponse(status: 200, headers: headers, body: Array((text + "\n").utf8))
+        headers.set("Content-Type", "application/json; charset=utf-8")
+        return HTTPResponse(status: 200, headers: headers, body: Array((revision.text + "\n").utf8))
     }
 
     /// Stored documents as a page of a list, each embedded as stored (revisions).

@@ -14,10 +14,9 @@ enum IndicatorPresenter {
         ]
     }
 
-    /// A measurement never changes once recorded: version 1, updated when created.
     static func json(_ measurement: Measurement) -> JSONObject {
         ["id": .string(measurement.id), "indicator_id": .string(measurement.indicatorID), "value": .double(measurement.value),
          "measured_on": .string(measurement.measuredOn), "note": measurement.note.json, "created_at": .string(measurement.createdAt),
-         "updated_at": .string(measurement.createdAt), "version": 1]
+         "updated_at": .string(measurement.updatedAt), "version": .int(Int64(measurement.version))]
     }
 }

@@ -21,11 +21,11 @@ extension EntenteAPI {
             let indicator = try context.parameter("id")
             let (measurement, _) = try api.registry.recordMeasurement(indicator: indicator, fields: try context.jsonBody(),
                                                                       scope: context.scope, change: context.change)
-            return Responses.created(IndicatorPresenter.json(measurement), version: 1, location: "/v1/indicators/\(indicator)/measurements/\(measurement.id)", context: context)
+            return Responses.created(IndicatorPresenter.json(measurement), version: measurement.version, location: "/v1/indicators/\(indicator)/measurements/\(measurement.id)", context: context)
         }
         table.add("GET", "/v1/indicators/{id}/measurements/{measurement_id}", .read) { api, context in
             let measurement = try api.registry.measurement(context.parameter("measurement_id"), indicator: context.parameter("id"), scope: context.scope)
-            return Responses.resource(IndicatorPresenter.json(measurement), version: 1, context: context)
+            return Responses.resource(IndicatorPresenter.json(measurement), version: measurement.version, context: context)
         }
         table.add("GET", "/v1/indicators/{id}/measurements", .read) { api, context in
             let items = try api.registry.measurements(indicator: context.parameter("id"), scope: context.scope)

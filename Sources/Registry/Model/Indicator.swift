@@ -88,4 +88,8 @@ public struct Measurement: Sendable {
         note = try stored.optionalString("note")
         createdAt = try stored.string("created_at")
     }
+
+    /// A measurement never changes once recorded.
+    public var version: Int { 1 }
+    public var updatedAt: String { createdAt }
 }

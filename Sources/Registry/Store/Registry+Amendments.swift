@@ -1,6 +1,13 @@
 import JSON
 import SQLite
 
+/// A revision as served, byte for byte, and the convention version it
+/// records (its `ETag`; nil only for a text that carries none).
+public struct ServedRevision: Sendable {
+    public let text: String
+    public let version: Int?
+}
+
 extension Registry {
     public func proposeAmendment(convention id: String, fields: JSONObject, ifMatch: VersionPrecondition?, change: ChangeContext) throws -> Amendment {
         var reader = FieldReader(fields, allowed: ["summary", "changes"])
@@ -130,27 +137,35 @@ extension Registry {
         }
     }
 
-    public func revision(convention id: String, revision: Int, scope: Scope) throws -> String {
+    public func revision(convention id: String, revision: Int, scope: Scope) throws -> ServedRevision {
         try read { db in
             _ = try fetchConvention(id, scope: scope, db: db)
-            guard let row = try db.queryOne("SELECT document, text_sha256 FROM convention_revisions WHERE convention_id = ? AND revision = ?", [id, revision]) else {
+            guard let row = try db.queryOne("SELECT \(Self.revisionColumns) FROM convention_revisions WHERE convention_id = ? AND revision = ?", [id, revision]) else {
                 throw RegistryError.notFound("Convention \(id) has no revision \(revision).")
             }
-            return try Self.servedRevision(row)
+            return try Self.servedRevisionWithVersion(row)
         }
     }
 
     /// The revision in force at the end of `date`: the latest applied on or before it.
-    public func revision(convention id: String, asOf date: String, scope: Scope) throws -> String {
+    public func revision(convention id: String, asOf date: String, scope: Scope) throws -> ServedRevision {
         try read { db in
             _ = try fetchConvention(id, scope: scope, db: db)
             guard let row = try db.queryOne(
-                "SELECT document, text_sha256 FROM convention_revisions WHERE convention_id = ? AND applied_on <= ? ORDER BY revision DESC LIMIT 1", [id, date]
+                "SELECT \(Self.revisionColumns) FROM convention_revisions WHERE convention_id = ? AND applied_on <= ? ORDER BY revision DESC LIMIT 1", [id, date]
             ) else {
                 throw RegistryError.notFound("Convention \(id) was not in force on \(date).")
             }
-            return try Self.servedRevision(row)
+            return try Self.servedRevisionWithVersion(row)
         }
+    }
+
+    /// The text and digest of a revision, and the convention version its text records.
+    private static let revisionColumns = "document, text_sha256, json_extract(document, '$.version') AS version"
+
+    private static func servedRevisionWithVersion(_ row: Row) throws -> ServedRevision {
+        let version = try StoredRecord(row: row, table: "convention_revisions").optionalInt("version")
+        return ServedRevision(text: try servedRevision(row), version: version.map { Int($0) })
     }
 
     /// A revision as served: its stored text, byte for byte, with its

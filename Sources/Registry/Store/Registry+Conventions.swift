@@ -143,10 +143,7 @@ extension Registry {
             convention.status = .inForce
             convention.signedAt = change.at.timestamp
             convention.revision = 1
-            // Kept as this step saves it: `transition` counts the new version after `apply`.
-            var saved = convention
-            saved.version += 1
-            try storeRevision(saved, at: change.at, db: db)
+            try storeRevision(convention, at: change.at, db: db)
             try audit.record("convention.in_force", entityType: "convention", entityID: id,
                              changes: ["status": .string(convention.status.rawValue), "revision": 1, "signed_at": .string(change.at.timestamp)],
                              partners: partners)
@@ -186,8 +183,9 @@ extension Registry {
     /// A lifecycle step toward `target`: allowed only while the convention's
     /// status `canMove(to:)` it (409 otherwise, after `before` ran on the
     /// visible convention); `apply` changes the convention (it may stop short
-    /// of `target`, as a signature before the last does) and audits; the step
-    /// is then saved as a new version.
+    /// of `target`, as a signature before the last does) and audits, on the
+    /// step's new version and time, so what it keeps (a revision) is the
+    /// convention as saved.
     func transition(_ id: String, toward target: ConventionStatus, ifMatch: VersionPrecondition?, change: ChangeContext, scope: Scope = .everything,
                     refusal: (ConventionStatus) -> String = { "Not allowed while the convention is \($0.rawValue)." },
                     before: (Convention, Connection) throws -> Void = { _, _ in },
@@ -198,10 +196,10 @@ extension Registry {
             try checkVersion(ifMatch, current: convention.version)
             let status = convention.status
             guard status.canMove(to: target) else { throw RegistryError.invalidTransition(refusal(status)) }
-            try apply(&convention, audit, db)
-            precondition(convention.status == status || convention.status == target, "a step toward \(target) made the convention \(convention.status)")
             convention.updatedAt = change.at.timestamp
             convention.version += 1
+            try apply(&convention, audit, db)
+            precondition(convention.status == status || convention.status == target, "a step toward \(target) made the convention \(convention.status)")
             try saveConvention(convention, db: db, inserting: false)
             return try view(convention, db: db)
         }
